@@ -1,0 +1,69 @@
+/* staticdl: dlopen for statically linked programs.
+ *
+ * Link libstaticdl.a into a static host and the ordinary <dlfcn.h> calls
+ * (dlopen, dlsym, dlclose, dlerror, dladdr, dlinfo, dl_iterate_phdr,
+ * dlvsym) load real ELF shared objects, resolved against the host's own
+ * symbols. This header adds what <dlfcn.h> lacks: opening from an fd or a
+ * memory buffer, adding host symbols explicitly, and search directories.
+ * Every function is safe to call from several threads at once.
+ */
+#ifndef STATICDL_STATICDL_H
+#define STATICDL_STATICDL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#include <dlfcn.h>
+#include <link.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef RTLD_DI_LINKMAP
+#define RTLD_DI_LINKMAP 2
+#endif
+#ifndef RTLD_DI_ORIGIN
+#define RTLD_DI_ORIGIN 6
+#endif
+
+/* glibc declares these in <dlfcn.h>; musl does not. */
+void *dlvsym(void *handle, const char *symbol, const char *version);
+int dlinfo(void *handle, int request, void *info);
+
+#define STATICDL_VERSION "0.1.0"
+
+/* Same as dlopen(path, flags). */
+void *staticdl_open(const char *path, int flags);
+
+/* Loads from an open file descriptor (not closed; read from offset 0).
+ * `name` is used for dlerror()/dladdr and for $ORIGIN (NULL: "fd:<n>"). */
+void *staticdl_open_fd(int fd, const char *name, int flags);
+
+/* Loads from a complete ELF image in memory (copied; the buffer may be
+ * freed after the call). `name` as for staticdl_open_fd (NULL: "memory"). */
+void *staticdl_open_memory(const void *data, size_t size, const char *name, int flags);
+
+/* Makes `name` resolve to `addr` for every plugin loaded afterwards, in
+ * preference to the host's own definition. Returns 0, or -1 on no memory. */
+int staticdl_add_symbol(const char *name, void *addr);
+
+struct staticdl_symbol {
+  const char *name;
+  void *addr;
+};
+/* Adds `count` symbols; returns 0 or -1. */
+int staticdl_add_symbols(const struct staticdl_symbol *symbols, size_t count);
+
+/* Appends a directory to the configured search path (searched after
+ * DT_RUNPATH, like ld.so's system directories). Returns 0 or -1. */
+int staticdl_add_search_dir(const char *dir);
+
+/* "0.1.0" */
+const char *staticdl_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

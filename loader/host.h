@@ -1,0 +1,52 @@
+// The host executable as a symbol scope.
+//
+// A static host has no dynamic loader to tell us what it contains, so the
+// loader finds the host's symbols itself, in this order:
+//   1. the executable's own .dynsym (linked -rdynamic; static or static-pie),
+//      found through AT_PHDR -> PT_DYNAMIC -> DT_SYMTAB/DT_GNU_HASH/DT_HASH;
+//   2. otherwise .symtab read from /proc/self/exe (not stripped);
+//   3. plus symbols added explicitly with staticdl_add_symbol(), which take
+//      precedence over both.
+// The host's load bias is AT_PHDR - PT_PHDR.p_vaddr (0 for non-PIE).
+#pragma once
+
+#include <elf.h>
+#include <link.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expected.h"
+#include "symtab.h"
+
+namespace staticdl {
+
+enum class HostSource { None, Dynsym, Symtab };
+
+struct HostInfo {
+  uintptr_t bias = 0;
+  const Elf64_Phdr* phdr = nullptr;
+  uint16_t phnum = 0;
+  const char* path = "";      // "/proc/self/exe" target, for dladdr/dlinfo
+  HostSource source = HostSource::None;
+  size_t nsymbols = 0;        // exported symbols found (statistics)
+};
+
+// Finds the host's symbols once; later calls return the same result.
+// Not thread-safe by itself: call under the loader lock.
+const HostInfo& host_info();
+
+// Address of the host's default definition of `n`, or nullptr.
+// A versioned request binds to an unversioned host definition.
+void* host_lookup(const SymName& n, const VersionReq& ver);
+
+// Adds or replaces an explicit host symbol. Returns false on no memory.
+bool host_add_symbol(const char* name, void* addr);
+
+// dladdr support: the host symbol whose [value, value+size) contains addr
+// (or the nearest preceding one). Returns false when addr is not in the host.
+bool host_find_address(uintptr_t addr, const char** sym_name, void** sym_addr);
+
+// For tests: forget everything (explicit symbols included).
+void host_reset_for_tests();
+
+}  // namespace staticdl

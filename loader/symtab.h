@@ -1,0 +1,110 @@
+// Dynamic symbol tables: hashing, lookup and symbol versioning.
+//
+// A SymbolTable is a validated view of one object's .dynsym: the symbols,
+// their string table, a hash table (DT_GNU_HASH preferred, DT_HASH as
+// fallback) and the optional version tables (DT_VERSYM, DT_VERDEF,
+// DT_VERNEED). It is used for loaded plugins and for the host executable's
+// own .dynsym alike.
+//
+// Every index read from the tables is checked before use: bucket and chain
+// values against the symbol count, string offsets against DT_STRSZ, and the
+// version records against the mapped range that holds them. A GNU hash
+// chain is walked at most nsyms steps, so a crafted file cannot loop.
+#pragma once
+
+#include <elf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expected.h"
+
+namespace staticdl {
+
+// The classic SysV ELF hash (DT_HASH) and the GNU hash (DT_GNU_HASH, djb2).
+uint32_t elf_hash(const char* name);
+uint32_t gnu_hash(const char* name);
+
+// A name with both hashes, computed once per lookup.
+struct SymName {
+  const char* name;
+  uint32_t gnu;
+  uint32_t sysv;
+  explicit SymName(const char* n);
+};
+
+// A version a reference asks for: from the referencing object's VERNEED
+// (or from dlvsym). `name == nullptr` means "no version requested".
+struct VersionReq {
+  const char* name = nullptr;
+  uint32_t hash = 0;  // elf_hash(name)
+  bool weak = false;  // VER_FLG_WEAK in the vernaux
+};
+
+// Callback that checks [addr, addr+size) lies inside the object's mapped,
+// readable image. Tables are only dereferenced after this check.
+struct MemoryCheck {
+  uintptr_t lo = 0, hi = 0;  // the reserved span of the object
+  bool contains(uintptr_t addr, uint64_t size) const;
+};
+
+struct SymbolTable {
+  const Elf64_Sym* syms = nullptr;
+  uint32_t nsyms = 0;  // derived from the hash table, validated
+  const char* strtab = nullptr;
+  uint64_t strsz = 0;
+
+  // DT_GNU_HASH
+  const uint32_t* gnu_buckets = nullptr;
+  const uint32_t* gnu_chain = nullptr;  // indexed by symbol index - symoffset
+  const uint64_t* gnu_bloom = nullptr;
+  uint32_t gnu_nbuckets = 0, gnu_symoffset = 0, gnu_bloom_size = 0, gnu_bloom_shift = 0;
+  // DT_HASH
+  const uint32_t* sysv_buckets = nullptr;
+  const uint32_t* sysv_chain = nullptr;
+  uint32_t sysv_nbuckets = 0;
+
+  // Versioning (all optional).
+  const uint16_t* versym = nullptr;       // nsyms entries
+  const uint8_t* verdef = nullptr;        // DT_VERDEF
+  uint32_t verdefnum = 0;
+  const uint8_t* verneed = nullptr;       // DT_VERNEED
+  uint32_t verneednum = 0;
+  MemoryCheck mem;
+
+  // Name of symbol i, or nullptr if its st_name is out of range.
+  const char* name_of(uint32_t i) const;
+  // Name of string-table offset `off`, or nullptr if out of range / unterminated.
+  const char* str(uint64_t off) const;
+
+  // Finds a defined (st_shndx != SHN_UNDEF), non-local symbol named `n`
+  // whose version matches `ver`:
+  //  - ver.name == nullptr: the default version (not VER_FLG_HIDDEN /
+  //    0x8000 bit clear), or an unversioned symbol;
+  //  - ver.name set: the symbol whose VERDEF entry has that name (hidden
+  //    or not); an object without VERDEF matches any request (the host's
+  //    unversioned libc satisfies memcpy@GLIBC_2.14).
+  // Returns the symbol index or -1.
+  int64_t lookup(const SymName& n, const VersionReq& ver) const;
+
+  // The version this object's reference from symbol `i` requires (from
+  // VERSYM -> VERNEED). Empty VersionReq when unversioned or local.
+  VersionReq required_version(uint32_t i) const;
+
+  // The version name defined for symbol `i` (VERSYM -> VERDEF) or nullptr.
+  const char* defined_version(uint32_t i) const;
+};
+
+// Inputs for building a SymbolTable, all runtime addresses (bias applied)
+// taken from the dynamic section; any may be 0 when absent.
+struct SymbolTableInputs {
+  uintptr_t symtab = 0, strtab = 0, gnu_hash = 0, sysv_hash = 0;
+  uint64_t strsz = 0, syment = sizeof(Elf64_Sym);
+  uintptr_t versym = 0, verdef = 0, verneed = 0;
+  uint64_t verdefnum = 0, verneednum = 0;
+};
+
+// Validates the tables against `mem` and returns the view. `what` names
+// the object in error messages ("libfoo.so: invalid DT_GNU_HASH table").
+Expected<SymbolTable> build_symbol_table(const char* what, const SymbolTableInputs& in, const MemoryCheck& mem);
+
+}  // namespace staticdl
