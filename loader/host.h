@@ -37,7 +37,21 @@ const HostInfo& host_info();
 
 // Address of the host's default definition of `n`, or nullptr.
 // A versioned request binds to an unversioned host definition.
+// An STT_GNU_IFUNC definition is resolved (its resolver is called with
+// AT_HWCAP); an STT_TLS definition has no address and yields nullptr (see
+// host_find_symbol).
 void* host_lookup(const SymName& n, const VersionReq& ver);
+
+// The raw definition behind host_lookup: `value` is the runtime address
+// (bias applied unless SHN_ABS; an IFUNC's resolver, not resolved), or for
+// STT_TLS the symbol's offset in the host's TLS block (st_value).
+// Explicit symbols report STT_NOTYPE and size 0.
+struct HostSymbol {
+  uintptr_t value = 0;
+  uint64_t size = 0;
+  unsigned char type = STT_NOTYPE;
+};
+bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out);
 
 // Adds or replaces an explicit host symbol. Returns false on no memory.
 bool host_add_symbol(const char* name, void* addr);

@@ -1,0 +1,50 @@
+// AArch64 traits for the relocation loop.
+//
+// ABI (ELF for the Arm 64-bit Architecture, "Dynamic relocations"): RELA
+// only. S, A, B, P as in arch_x86_64.h:
+//   R_AARCH64_ABS64      S + A
+//   R_AARCH64_GLOB_DAT   S + A
+//   R_AARCH64_JUMP_SLOT  S + A   (bound eagerly)
+//   R_AARCH64_RELATIVE   B + A
+//   R_AARCH64_IRELATIVE  (B + A)()
+// TLS (TLS_DTPMOD64, TLS_DTPREL64, TLS_TPREL64, TLSDESC) is refused until
+// the TLS layer lands. The thread pointer (TPIDR_EL0) points at the TCB,
+// with static TLS above it (TLS variant I).
+#pragma once
+
+#include <elf.h>
+
+#ifndef R_AARCH64_IRELATIVE
+#define R_AARCH64_IRELATIVE 1032
+#endif
+
+namespace staticdl {
+
+struct AArch64 {
+  static constexpr unsigned kMachine = EM_AARCH64;
+  static constexpr const char* kMachineName = "EM_AARCH64";
+  static constexpr const char* kPlatform = "aarch64";
+  static constexpr bool kUsesRela = true;
+
+  static constexpr unsigned R_NONE = R_AARCH64_NONE;
+  static constexpr unsigned R_ABS64 = R_AARCH64_ABS64;
+  static constexpr unsigned R_GLOB_DAT = R_AARCH64_GLOB_DAT;
+  static constexpr unsigned R_JUMP_SLOT = R_AARCH64_JUMP_SLOT;
+  static constexpr unsigned R_RELATIVE = R_AARCH64_RELATIVE;
+  static constexpr unsigned R_IRELATIVE = R_AARCH64_IRELATIVE;
+  static constexpr unsigned R_COPY = R_AARCH64_COPY;
+  static constexpr unsigned R_PC32 = R_AARCH64_PREL32;
+  static constexpr unsigned R_PC64 = R_AARCH64_PREL64;
+  static constexpr unsigned R_ABS32 = R_AARCH64_ABS32;
+  static constexpr unsigned R_ABS32S = ~0u;  // no such relocation
+  static constexpr unsigned R_SIZE64 = ~0u;
+  static constexpr unsigned R_SIZE32 = ~0u;
+  static constexpr unsigned R_TLS_DTPMOD = R_AARCH64_TLS_DTPMOD;
+  static constexpr unsigned R_TLS_DTPOFF = R_AARCH64_TLS_DTPREL;
+  static constexpr unsigned R_TLS_TPOFF = R_AARCH64_TLS_TPREL;
+  static constexpr unsigned R_TLSDESC = R_AARCH64_TLSDESC;
+
+  static const char* reloc_name(unsigned type);
+};
+
+}  // namespace staticdl

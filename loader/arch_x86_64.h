@@ -1,0 +1,55 @@
+// x86_64 traits for the relocation loop.
+//
+// ABI (System V AMD64 psABI, section 4.4 "Relocation"): every dynamic
+// relocation is RELA (an explicit addend). In the formulas below S is the
+// symbol's runtime address, A the addend, B the load bias of the object
+// and P the address of the place being relocated:
+//   R_X86_64_64         S + A        (word64)
+//   R_X86_64_PC32       S + A - P    (word32, must fit int32)
+//   R_X86_64_32/32S     S + A        (word32, must fit uint32/int32)
+//   R_X86_64_PC64       S + A - P    (word64)
+//   R_X86_64_GLOB_DAT   S            (word64)
+//   R_X86_64_JUMP_SLOT  S            (word64, bound eagerly: no lazy PLT)
+//   R_X86_64_RELATIVE   B + A        (word64)
+//   R_X86_64_IRELATIVE  (B + A)()    (word64: call the resolver)
+//   R_X86_64_SIZE64     Z + A        (Z = st_size)
+// COPY relocations only make sense in executables and are refused. The TLS
+// relocations (DTPMOD64, DTPOFF64, TPOFF64, TLSDESC) are refused until the
+// TLS layer lands.
+//
+// The thread pointer (%fs base) points at the TCB, with the static TLS
+// blocks below it (TLS variant II).
+#pragma once
+
+#include <elf.h>
+
+namespace staticdl {
+
+struct X86_64 {
+  static constexpr unsigned kMachine = EM_X86_64;
+  static constexpr const char* kMachineName = "EM_X86_64";
+  static constexpr const char* kPlatform = "x86_64";
+  static constexpr bool kUsesRela = true;
+
+  static constexpr unsigned R_NONE = R_X86_64_NONE;
+  static constexpr unsigned R_ABS64 = R_X86_64_64;
+  static constexpr unsigned R_GLOB_DAT = R_X86_64_GLOB_DAT;
+  static constexpr unsigned R_JUMP_SLOT = R_X86_64_JUMP_SLOT;
+  static constexpr unsigned R_RELATIVE = R_X86_64_RELATIVE;
+  static constexpr unsigned R_IRELATIVE = R_X86_64_IRELATIVE;
+  static constexpr unsigned R_COPY = R_X86_64_COPY;
+  static constexpr unsigned R_PC32 = R_X86_64_PC32;
+  static constexpr unsigned R_PC64 = R_X86_64_PC64;
+  static constexpr unsigned R_ABS32 = R_X86_64_32;
+  static constexpr unsigned R_ABS32S = R_X86_64_32S;
+  static constexpr unsigned R_SIZE64 = R_X86_64_SIZE64;
+  static constexpr unsigned R_SIZE32 = R_X86_64_SIZE32;
+  static constexpr unsigned R_TLS_DTPMOD = R_X86_64_DTPMOD64;
+  static constexpr unsigned R_TLS_DTPOFF = R_X86_64_DTPOFF64;
+  static constexpr unsigned R_TLS_TPOFF = R_X86_64_TPOFF64;
+  static constexpr unsigned R_TLSDESC = R_X86_64_TLSDESC;
+
+  static const char* reloc_name(unsigned type);
+};
+
+}  // namespace staticdl

@@ -1,0 +1,83 @@
+#include "debug.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+namespace staticdl {
+
+bool secure_mode() { return getauxval(AT_SECURE) != 0; }
+
+const char* safe_getenv(const char* name) { return secure_mode() ? nullptr : getenv(name); }
+
+namespace {
+
+struct Option {
+  const char* name;
+  uint32_t flags;
+  const char* help;
+};
+
+const Option kOptions[] = {
+    {"libs", DebugLibs, "display library search paths, loads and unloads"},
+    {"symbols", DebugSymbols, "display symbol table processing"},
+    {"bindings", DebugBindings, "display information about symbol binding"},
+    {"reloc", DebugReloc, "display relocation processing"},
+    {"statistics", DebugStatistics, "display relocation statistics"},
+    {"all", ~0u & ~DebugSymbols, "all previous options combined (except symbols)"},
+};
+
+void print_help() {
+  fputs("Valid options for the STATICDL_DEBUG environment variable are:\n\n", stderr);
+  for (const Option& o : kOptions) fprintf(stderr, "  %-12s%s\n", o.name, o.help);
+  fputs("  help        display this help message\n\n"
+        "Options are separated by commas. The output goes to stderr, and the\n"
+        "variable is ignored in secure (AT_SECURE) processes.\n",
+        stderr);
+}
+
+uint32_t parse(const char* s) {
+  uint32_t flags = 0;
+  while (*s) {
+    size_t n = strcspn(s, ", :");
+    if (n == 4 && !strncmp(s, "help", 4)) print_help();
+    for (const Option& o : kOptions)
+      if (strlen(o.name) == n && !strncmp(s, o.name, n)) flags |= o.flags;
+    s += n;
+    while (*s == ',' || *s == ' ' || *s == ':') s++;
+  }
+  return flags;
+}
+
+}  // namespace
+
+uint32_t debug_flags() {
+  // 0x80000000 marks "parsed"; a benign race parses twice with the same result.
+  static uint32_t cached = 0;
+  uint32_t v = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+  if (!(v & 0x80000000u)) {
+    const char* e = safe_getenv("STATICDL_DEBUG");
+    v = (e ? parse(e) : 0) | 0x80000000u;
+    __atomic_store_n(&cached, v, __ATOMIC_RELEASE);
+  }
+  return v & 0x7fffffffu;
+}
+
+void debug_print(const char* fmt, ...) {
+  char buf[1024];
+  int n = snprintf(buf, sizeof buf, "staticdl: ");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+  va_end(ap);
+  size_t len = strlen(buf);
+  buf[len++] = '\n';
+  // One write() per line so that lines from different threads do not mix.
+  ssize_t r = write(2, buf, len);
+  (void)r;
+}
+
+}  // namespace staticdl

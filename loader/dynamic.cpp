@@ -1,0 +1,168 @@
+#include "dynamic.h"
+
+#include "elf_reader.h"
+#include "range.h"
+
+namespace staticdl {
+
+bool Module::contains(uintptr_t addr) const {
+  uintptr_t lo = reinterpret_cast<uintptr_t>(image.data());
+  return addr >= lo && addr - lo < image.size();
+}
+
+bool in_segments(const Module& m, uintptr_t addr, uint64_t size) {
+  for (const Segment& s : m.segments)
+    if (range_contains(s.start, s.memsz, addr, size)) return true;
+  return false;
+}
+
+bool in_exec_segment(const Module& m, uintptr_t addr) {
+  for (const Segment& s : m.segments)
+    if ((s.prot & PROT_EXEC) && addr >= s.start && addr - s.start < s.memsz) return true;
+  return false;
+}
+
+namespace {
+
+// A (pointer tag, size tag) pair checked after the whole section is read.
+struct Table {
+  const char* what;
+  uintptr_t* addr;
+  uint64_t* size;
+  uint64_t entsize;  // size must be a multiple of this (0: any)
+};
+
+Status check_table(const char* name, const Module& m, const Table& t) {
+  if (!*t.addr) {
+    *t.size = 0;
+    return Status::ok();
+  }
+  if (t.entsize && *t.size % t.entsize)
+    return fail(Errc::BadElf, "%s: %s size 0x%lx is not a multiple of %lu", name, t.what, (unsigned long)*t.size,
+                (unsigned long)t.entsize);
+  if (!in_segments(m, *t.addr, *t.size ? *t.size : 1))
+    return fail(Errc::BadElf, "%s: %s (0x%lx, 0x%lx bytes) is outside the loaded segments", name, t.what,
+                (unsigned long)(*t.addr - m.bias), (unsigned long)*t.size);
+  return Status::ok();
+}
+
+// Stores one tag. Addresses are biased here and validated in check_tables.
+Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
+  DynInfo& y = m.dyn;
+  uintptr_t a = m.bias + d.d_un.d_ptr;
+  uint64_t v = d.d_un.d_val;
+  switch (d.d_tag) {
+    case DT_NEEDED:
+      if (!y.needed.push(v)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+      break;
+    case DT_SYMTAB: y.symin.symtab = a; break;
+    case DT_STRTAB: y.symin.strtab = a; break;
+    case DT_STRSZ: y.symin.strsz = v; break;
+    case DT_SYMENT: y.symin.syment = v; break;
+    case DT_GNU_HASH: y.symin.gnu_hash = a; break;
+    case DT_HASH: y.symin.sysv_hash = a; break;
+    case DT_VERSYM: y.symin.versym = a; break;
+    case DT_VERDEF: y.symin.verdef = a; break;
+    case DT_VERDEFNUM: y.symin.verdefnum = v; break;
+    case DT_VERNEED: y.symin.verneed = a; break;
+    case DT_VERNEEDNUM: y.symin.verneednum = v; break;
+    case DT_RELA: y.rela = a; break;
+    case DT_RELASZ: y.relasz = v; break;
+    case DT_RELAENT:
+      if (v != sizeof(Elf64_Rela)) return fail(Errc::BadElf, "%s: invalid DT_RELAENT %lu", name, (unsigned long)v);
+      break;
+    case DT_REL: y.rel = a; break;
+    case DT_RELSZ: y.relsz = v; break;
+    case DT_RELENT:
+      if (v != sizeof(Elf64_Rel)) return fail(Errc::BadElf, "%s: invalid DT_RELENT %lu", name, (unsigned long)v);
+      break;
+    case DT_RELR: y.relr = a; break;
+    case DT_RELRSZ: y.relrsz = v; break;
+    case DT_JMPREL: y.jmprel = a; break;
+    case DT_PLTRELSZ: y.pltrelsz = v; break;
+    case DT_PLTREL: y.pltrel = static_cast<int64_t>(v); break;
+    case DT_INIT: y.init = a; break;
+    case DT_FINI: y.fini = a; break;
+    case DT_INIT_ARRAY: y.init_array = a; break;
+    case DT_INIT_ARRAYSZ: y.init_arraysz = v; break;
+    case DT_FINI_ARRAY: y.fini_array = a; break;
+    case DT_FINI_ARRAYSZ: y.fini_arraysz = v; break;
+    case DT_SONAME: y.soname = v, y.has_soname = true; break;
+    case DT_RPATH: y.rpath = v, y.has_rpath = true; break;
+    case DT_RUNPATH: y.runpath = v, y.has_runpath = true; break;
+    case DT_TEXTREL: y.textrel = true; break;
+    case DT_SYMBOLIC: y.symbolic = true; break;
+    case DT_BIND_NOW: y.bind_now = true; break;
+    case DT_FLAGS: y.flags = v; break;
+    case DT_FLAGS_1: y.flags_1 = v; break;
+    default: break;
+  }
+  return Status::ok();
+}
+
+Status check_tables(const char* name, Module& m) {
+  DynInfo& y = m.dyn;
+  uint64_t one = 1, init_sz = 8, fini_sz = 8;
+  Table tables[] = {
+      {"DT_STRTAB", &y.symin.strtab, &y.symin.strsz, 0},
+      {"DT_RELA", &y.rela, &y.relasz, sizeof(Elf64_Rela)},
+      {"DT_REL", &y.rel, &y.relsz, sizeof(Elf64_Rel)},
+      {"DT_RELR", &y.relr, &y.relrsz, sizeof(uint64_t)},
+      {"DT_JMPREL", &y.jmprel, &y.pltrelsz, y.pltrel == DT_REL ? sizeof(Elf64_Rel) : sizeof(Elf64_Rela)},
+      {"DT_INIT_ARRAY", &y.init_array, &y.init_arraysz, sizeof(uintptr_t)},
+      {"DT_FINI_ARRAY", &y.fini_array, &y.fini_arraysz, sizeof(uintptr_t)},
+      {"DT_INIT", &y.init, &init_sz, 0},
+      {"DT_FINI", &y.fini, &fini_sz, 0},
+      {"DT_SYMTAB", &y.symin.symtab, &one, 0},
+  };
+  for (const Table& t : tables) STATICDL_TRY(check_table(name, m, t));
+  if (y.jmprel && y.pltrel != DT_RELA && y.pltrel != DT_REL)
+    return fail(Errc::BadElf, "%s: invalid DT_PLTREL %ld", name, (long)y.pltrel);
+  if (!y.symin.symtab || !y.symin.strtab || !y.symin.strsz)
+    return fail(Errc::BadElf, "%s: object has no dynamic symbol table", name);
+  if (y.init && !in_exec_segment(m, y.init)) return fail(Errc::BadElf, "%s: DT_INIT is not in executable code", name);
+  if (y.fini && !in_exec_segment(m, y.fini)) return fail(Errc::BadElf, "%s: DT_FINI is not in executable code", name);
+  return Status::ok();
+}
+
+Status check_flags(const char* name, const DynInfo& y) {
+  if (y.textrel || (y.flags & DF_TEXTREL))
+    return fail(Errc::Unsupported, "%s: text relocations are not supported (relink with -fPIC)", name);
+  if (y.flags_1 & DF_1_NOOPEN) return fail(Errc::Unsupported, "%s: shared object cannot be dlopen()ed", name);
+  return Status::ok();
+}
+
+}  // namespace
+
+Status parse_dynamic(const char* name, const ElfImage& img, Module& m) {
+  const Elf64_Phdr& ph = img.phdrs[static_cast<size_t>(img.dynamic)];
+  m.dyn.dynamic = m.bias + ph.p_vaddr;
+  const Elf64_Dyn* d = reinterpret_cast<const Elf64_Dyn*>(m.dyn.dynamic);
+  size_t n = ph.p_filesz / sizeof(Elf64_Dyn);
+  bool terminated = false;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i].d_tag == DT_NULL) {
+      terminated = true;
+      break;
+    }
+    STATICDL_TRY(take_tag(name, d[i], m));
+  }
+  if (!terminated) return fail(Errc::BadElf, "%s: dynamic section is not terminated by DT_NULL", name);
+  STATICDL_TRY(check_flags(name, m.dyn));
+  STATICDL_TRY(check_tables(name, m));
+  MemoryCheck mem;
+  mem.lo = reinterpret_cast<uintptr_t>(m.image.data());
+  mem.hi = mem.lo + m.image.size();
+  Expected<SymbolTable> st = build_symbol_table(name, m.dyn.symin, mem);
+  if (!st) return st.error();
+  m.syms = st.take();
+  if (m.dyn.has_soname) {
+    m.soname = m.syms.str(m.dyn.soname);
+    if (!m.soname) return fail(Errc::BadElf, "%s: DT_SONAME string offset out of range", name);
+  }
+  m.dyn.symbolic |= (m.dyn.flags & DF_SYMBOLIC) != 0;
+  m.nodelete |= (m.dyn.flags_1 & DF_1_NODELETE) != 0;
+  return Status::ok();
+}
+
+}  // namespace staticdl

@@ -1,0 +1,148 @@
+#include "lookup.h"
+
+#include <string.h>
+
+#include "debug.h"
+#include "host.h"
+#include "registry.h"
+
+namespace staticdl {
+
+namespace {
+
+struct BuiltinTable {
+  const BuiltinSymbol* overrides = nullptr;
+  size_t n_overrides = 0;
+  const BuiltinSymbol* fallbacks = nullptr;
+  size_t n_fallbacks = 0;
+} g_builtins;
+
+void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(tab[i].name, name)) return tab[i].addr;
+  return nullptr;
+}
+
+bool from_host(const SymName& n, const VersionReq& v, Definition* out) {
+  void* a = host_lookup(n, v);
+  if (!a) return false;
+  *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
+  return true;
+}
+
+bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
+  if (from_host(n, v, out)) return true;
+  for (Module* m : global_scope())
+    if (lookup_in_module(m, n, v, out)) return true;
+  return false;
+}
+
+bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v, Definition* out) {
+  bool host = false;
+  for (Module* m : list) {
+    if (lookup_in_module(m, n, v, out)) return true;
+    host |= m->needs_host;
+  }
+  return host && from_host(n, v, out);
+}
+
+bool from_builtin_fallback(const char* name, Definition* out) {
+  void* a = builtin_fallback(name);
+  if (!a) return false;
+  *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
+  return true;
+}
+
+const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->bfs; }
+
+Error undefined(Module& m, const char* name, const VersionReq& v) {
+  if (v.name) return fail(Errc::Undefined, "%s: undefined symbol: %s, version %s", m.name.c_str(), name, v.name);
+  return fail(Errc::Undefined, "%s: undefined symbol: %s", m.name.c_str(), name);
+}
+
+void trace_binding(Module& m, const char* name, const Definition& d) {
+  debug(DebugBindings, "binding file %s to %s: normal symbol `%s'", m.name.c_str(),
+        d.module ? d.module->name.c_str() : "<host>", name);
+}
+
+}  // namespace
+
+void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, const BuiltinSymbol* fallbacks,
+                        size_t n_fallbacks) {
+  g_builtins = BuiltinTable{overrides, n_overrides, fallbacks, n_fallbacks};
+}
+
+void* builtin_override(const char* name) {
+  return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
+}
+void* builtin_fallback(const char* name) {
+  return find_builtin(g_builtins.fallbacks, g_builtins.n_fallbacks, name);
+}
+
+uintptr_t definition_address(const Definition& d) {
+  if (d.ifunc) return reinterpret_cast<uintptr_t (*)()>(d.value)();
+  return d.value;
+}
+
+bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out) {
+  int64_t i = m->syms.lookup(n, v);
+  if (i < 0) return false;
+  const Elf64_Sym* s = &m->syms.syms[i];
+  *out = Definition{m->bias + s->st_value, s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  return true;
+}
+
+Status resolve_reference(Module& m, uint32_t i, Definition* out) {
+  if (i >= m.syms.nsyms)
+    return fail(Errc::BadElf, "%s: relocation refers to symbol %u of %u", m.name.c_str(), i, m.syms.nsyms);
+  const Elf64_Sym* s = &m.syms.syms[i];
+  const char* name = m.syms.name_of(i);
+  if (!name) return fail(Errc::BadElf, "%s: symbol %u has an invalid name offset", m.name.c_str(), i);
+  if (ELF64_ST_BIND(s->st_info) == STB_LOCAL) {
+    *out = Definition{m.bias + s->st_value, s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+    return Status::ok();
+  }
+  if (void* a = builtin_override(name)) {
+    *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
+    return Status::ok();
+  }
+  SymName n(name);
+  VersionReq v = m.syms.required_version(i);
+  debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
+  bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||
+               from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
+  if (found) return trace_binding(m, name, *out), Status::ok();
+  if (ELF64_ST_BIND(s->st_info) == STB_WEAK) {  // weak undefined: 0
+    *out = Definition{};
+    return Status::ok();
+  }
+  return undefined(m, name, v);
+}
+
+bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
+  if (h == host_handle()) return lookup_default(nullptr, n, v, out);
+  return from_list(h->bfs, n, v, out);
+}
+
+bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
+  if (from_globals(n, v, out)) return true;
+  if (caller && from_list(local_scope(caller), n, v, out)) return true;
+  return from_builtin_fallback(n.name, out);
+}
+
+bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
+  // The caller's scope is [host, globals..., local scope...]; search after the caller.
+  bool after = caller == nullptr;
+  for (Module* m : global_scope()) {
+    if (after && lookup_in_module(m, n, v, out)) return true;
+    if (m == caller) after = true;
+  }
+  if (caller)
+    for (Module* m : local_scope(caller)) {
+      if (after && !m->global && lookup_in_module(m, n, v, out)) return true;
+      if (m == caller) after = true;
+    }
+  return false;
+}
+
+}  // namespace staticdl

@@ -1,0 +1,54 @@
+// Symbol scopes and lookup.
+//
+// Binding a plugin's reference follows glibc's rules:
+//   0. a few names always bind to the loader's own definitions for plugins
+//      (__cxa_atexit/__cxa_finalize: per-plugin versions, see runtime/);
+//   1. with DT_SYMBOLIC, the referencing object itself;
+//   2. the global scope: the host executable, then RTLD_GLOBAL objects in
+//      load order;
+//   3. the local scope: the object that was dlopen()ed to bring this one in,
+//      and its dependencies, breadth first;
+//   4. the loader's builtin table (the dlfcn functions), for hosts that
+//      export nothing.
+// A weak undefined reference that finds nothing is 0.
+#pragma once
+
+#include "module.h"
+
+namespace staticdl {
+
+struct Definition {
+  uintptr_t value = 0;           // runtime address (IFUNCs not yet called)
+  const Elf64_Sym* sym = nullptr;  // nullptr for host/builtin definitions
+  Module* module = nullptr;        // nullptr for host/builtin definitions
+  bool ifunc = false;
+  uint64_t size = 0;
+};
+
+// Resolves symbol `i` referenced by `m` (for relocation). Errors name the
+// object and symbol: "libfoo.so: undefined symbol: bar".
+Status resolve_reference(Module& m, uint32_t i, Definition* out);
+
+// dlsym flavours. Return false when not found.
+bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out);
+bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
+bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
+
+// Looks in one module only (used by the scopes above and by dladdr).
+bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
+
+// The address a definition resolves to, calling an IFUNC resolver.
+uintptr_t definition_address(const Definition& d);
+
+// Builtins: the loader-provided overrides (step 0) and fallbacks (step 4).
+// The runtime installs the tables once, before the first load.
+struct BuiltinSymbol {
+  const char* name;
+  void* addr;
+};
+void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, const BuiltinSymbol* fallbacks,
+                        size_t n_fallbacks);
+void* builtin_override(const char* name);
+void* builtin_fallback(const char* name);
+
+}  // namespace staticdl

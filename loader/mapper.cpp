@@ -1,0 +1,131 @@
+#include "mapper.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fault.h"
+#include "range.h"
+
+namespace staticdl {
+
+static int prot_of(uint32_t flags) {
+  return ((flags & PF_R) ? PROT_READ : 0) | ((flags & PF_W) ? PROT_WRITE : 0) | ((flags & PF_X) ? PROT_EXEC : 0);
+}
+
+// Reserves `size` bytes aligned to `align` and trims the excess.
+static Status reserve(const char* name, uint64_t size, uint64_t align, uint64_t page, Mapping* out) {
+  uint64_t extra = align > page ? align - page : 0;
+  uint64_t total;
+  if (!add_ok(size, extra, &total)) return fail(Errc::NoMemory, "%s: cannot map zero-fill pages", name);
+  void* p = sd_mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
+  uintptr_t start = reinterpret_cast<uintptr_t>(p);
+  uintptr_t aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
+  if (aligned > start) munmap(p, aligned - start);
+  uintptr_t end = aligned + size;
+  if (start + total > end) munmap(reinterpret_cast<void*>(end), start + total - end);
+  *out = Mapping(reinterpret_cast<void*>(aligned), size);
+  return Status::ok();
+}
+
+static Status map_fixed_anon(const char* name, uintptr_t at, uint64_t len, int prot) {
+  if (!len) return Status::ok();
+  void* p = sd_mmap(reinterpret_cast<void*>(at), len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  if (p == MAP_FAILED) return fail(Errc::NoMemory, "%s: cannot map zero-fill pages: %s", name, strerror(errno));
+  return Status::ok();
+}
+
+// Copies the file bytes of `ph` into anonymous pages, then sets `prot`.
+static Status copy_segment(const char* name, const Elf64_Phdr& ph, const Input& in, uintptr_t bias, uint64_t page,
+                           int prot) {
+  uintptr_t start = page_down(bias + ph.p_vaddr, page);
+  uint64_t end;
+  if (!page_up(bias + ph.p_vaddr + ph.p_memsz, page, &end)) return fail(Errc::BadElf, "%s: invalid segment", name);
+  STATICDL_TRY(map_fixed_anon(name, start, end - start, PROT_READ | PROT_WRITE));
+  STATICDL_TRY(in.read(name, reinterpret_cast<void*>(bias + ph.p_vaddr), ph.p_offset, ph.p_filesz));
+  if (prot != (PROT_READ | PROT_WRITE) && sd_mprotect(reinterpret_cast<void*>(start), end - start, prot) != 0)
+    return fail(Errc::NoMemory, "%s: cannot change memory protections: %s", name, strerror(errno));
+  return Status::ok();
+}
+
+// Maps `ph` from the fd; zeroes the partial last page and maps the .bss.
+static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& in, uintptr_t bias, uint64_t page,
+                           int prot) {
+  uintptr_t start = page_down(bias + ph.p_vaddr, page);
+  uint64_t off = page_down(ph.p_offset, page);
+  uintptr_t file_end = bias + ph.p_vaddr + ph.p_filesz;
+  uint64_t file_map_end, mem_end;
+  if (!page_up(file_end, page, &file_map_end) || !page_up(bias + ph.p_vaddr + ph.p_memsz, page, &mem_end))
+    return fail(Errc::BadElf, "%s: invalid segment", name);
+  if (ph.p_filesz) {
+    void* p = sd_mmap(reinterpret_cast<void*>(start), file_map_end - start, prot, MAP_PRIVATE | MAP_FIXED, in.fd,
+                      static_cast<off_t>(off));
+    if (p == MAP_FAILED)
+      return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
+  } else {
+    file_map_end = start;
+  }
+  if (ph.p_memsz > ph.p_filesz && (file_end & (page - 1)))
+    memset(reinterpret_cast<void*>(file_end), 0, file_map_end - file_end);
+  if (mem_end > file_map_end) STATICDL_TRY(map_fixed_anon(name, file_map_end, mem_end - file_map_end, prot));
+  return Status::ok();
+}
+
+// Two segments must not share a page: their protections would conflict.
+// That happens with objects linked for a smaller page size than this
+// system's; glibc refuses them as well.
+static Status check_page_separation(const char* name, const ElfImage& img) {
+  uint64_t prev_end = 0;
+  bool first = true;
+  for (const Elf64_Phdr& ph : img.phdrs) {
+    if (ph.p_type != PT_LOAD || !ph.p_memsz) continue;
+    if (!first && page_down(ph.p_vaddr, img.page) < prev_end)
+      return fail(Errc::Unsupported,
+                  "%s: segments share a %lu-byte page (linked for a smaller page size; relink with "
+                  "-z max-page-size=%lu)",
+                  name, (unsigned long)img.page, (unsigned long)img.page);
+    first = false;
+    if (!page_up(ph.p_vaddr + ph.p_memsz, img.page, &prev_end)) return fail(Errc::BadElf, "%s: invalid segment", name);
+  }
+  return Status::ok();
+}
+
+Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m) {
+  STATICDL_TRY(check_page_separation(name, img));
+  STATICDL_TRY(reserve(name, img.max_vaddr - img.min_vaddr, img.align, img.page, &m.image));
+  m.bias = reinterpret_cast<uintptr_t>(m.image.data()) - img.min_vaddr;
+  if (!m.phdrs.reserve(img.phdrs.size())) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+  for (const Elf64_Phdr& ph : img.phdrs) {
+    (void)m.phdrs.push(ph);
+    if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+    int prot = prot_of(ph.p_flags);
+    bool congruent = ((ph.p_vaddr - ph.p_offset) & (img.page - 1)) == 0;
+    bool tail_in_readonly = ph.p_memsz > ph.p_filesz && !(prot & PROT_WRITE);
+    if (in.mem || !congruent || tail_in_readonly)
+      STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
+    else
+      STATICDL_TRY(file_segment(name, ph, in, m.bias, img.page, prot));
+    Segment s{m.bias + ph.p_vaddr, ph.p_memsz, ph.p_filesz, prot};
+    if (!m.segments.push(s)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+  }
+  if (img.relro >= 0) {
+    const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
+    m.relro_start = page_down(m.bias + r.p_vaddr, img.page);
+    m.relro_end = page_down(m.bias + r.p_vaddr + r.p_memsz, img.page);
+    if (!m.contains(m.relro_start) || m.relro_end > reinterpret_cast<uintptr_t>(m.image.data()) + m.image.size())
+      m.relro_start = m.relro_end = 0;
+  }
+  return Status::ok();
+}
+
+Status apply_relro(const char* name, Module& m) {
+  if (m.relro_end <= m.relro_start) return Status::ok();
+  if (sd_mprotect(reinterpret_cast<void*>(m.relro_start), m.relro_end - m.relro_start, PROT_READ) != 0)
+    return fail(Errc::NoMemory, "%s: cannot apply additional memory protection after relocation: %s", name,
+                strerror(errno));
+  return Status::ok();
+}
+
+}  // namespace staticdl

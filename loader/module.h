@@ -1,0 +1,77 @@
+// One loaded object and the registry's view of it.
+//
+// A Module owns its reserved address range (Mapping), a copy of its program
+// headers, the validated dynamic-section facts (DynInfo) and its symbol
+// table view. Pointers inside DynInfo/SymbolTable point into the mapping and
+// were all range-checked against the PT_LOAD segments before being stored.
+#pragma once
+
+#include <elf.h>
+#include <link.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "containers.h"
+#include "expected.h"
+#include "symtab.h"
+
+namespace staticdl {
+
+struct Segment {
+  uintptr_t start = 0;  // runtime address of p_vaddr
+  uint64_t memsz = 0;
+  uint64_t filesz = 0;
+  int prot = 0;  // PROT_READ|PROT_WRITE|PROT_EXEC
+};
+
+// Facts from PT_DYNAMIC. Addresses are runtime addresses (bias applied).
+struct DynInfo {
+  uintptr_t dynamic = 0;
+  SymbolTableInputs symin;
+  uintptr_t rela = 0, rel = 0, jmprel = 0, relr = 0;
+  uint64_t relasz = 0, relsz = 0, pltrelsz = 0, relrsz = 0;
+  int64_t pltrel = 0;  // DT_RELA or DT_REL
+  uintptr_t init = 0, fini = 0, init_array = 0, fini_array = 0;
+  uint64_t init_arraysz = 0, fini_arraysz = 0;
+  uint64_t soname = 0, rpath = 0, runpath = 0;  // string-table offsets (0: absent)
+  bool has_soname = false, has_rpath = false, has_runpath = false;
+  Vec<uint64_t> needed;  // string-table offsets of DT_NEEDED, in order
+  uint64_t flags = 0, flags_1 = 0;
+  bool textrel = false, symbolic = false, bind_now = false;
+};
+
+struct Module {
+  OwnedStr name;    // the path it was opened by (dlerror, dladdr, link_map)
+  OwnedStr origin;  // directory of name, for $ORIGIN and RTLD_DI_ORIGIN
+  const char* soname = nullptr;  // into strtab, or nullptr
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool has_identity = false;  // dev/ino valid (opened from a path or fd)
+
+  Mapping image;
+  uintptr_t bias = 0;  // runtime address = bias + p_vaddr
+  Vec<Elf64_Phdr> phdrs;
+  Vec<Segment> segments;
+  uintptr_t relro_start = 0, relro_end = 0;
+  DynInfo dyn;
+  SymbolTable syms;
+
+  Vec<Module*> deps;   // direct DT_NEEDED modules (host-satisfied ones excluded)
+  bool needs_host = false;  // some DT_NEEDED is satisfied by the host
+  Vec<Module*> bfs;    // this module and its dependencies, breadth first
+  Module* root = nullptr;  // the module whose dlopen loaded this one (local scope)
+
+  int open_count = 0;     // outstanding dlopen handles
+  bool global = false;    // RTLD_GLOBAL
+  bool nodelete = false;  // RTLD_NODELETE or DF_1_NODELETE
+  bool relocated = false, init_started = false, initialized = false, fini_done = false;
+  bool mark = false;      // scratch for graph walks
+  uint64_t serial = 0;    // load order
+
+  struct link_map lm {};
+
+  bool contains(uintptr_t addr) const;
+  const char* str(uint64_t off) const { return syms.str(off); }
+};
+
+}  // namespace staticdl

@@ -1,0 +1,429 @@
+#include "registry.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "debug.h"
+#include "dynamic.h"
+#include "elf_reader.h"
+#include "host.h"
+#include "mapper.h"
+#include "reloc.h"
+#include "search.h"
+
+namespace staticdl {
+
+// ---- lock -----------------------------------------------------------------
+
+namespace {
+pthread_mutex_t g_mutex;
+pthread_once_t g_once = PTHREAD_ONCE_INIT;
+void init_mutex() {
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&g_mutex, &a);
+  pthread_mutexattr_destroy(&a);
+}
+}  // namespace
+
+void lock_loader() {
+  pthread_once(&g_once, init_mutex);
+  pthread_mutex_lock(&g_mutex);
+}
+void unlock_loader() { pthread_mutex_unlock(&g_mutex); }
+
+// ---- state ----------------------------------------------------------------
+
+namespace {
+
+struct Registry {
+  Vec<Module*> modules;     // load order
+  Vec<Module*> globals;     // RTLD_GLOBAL, in promotion order
+  Vec<Module*> init_order;  // initialization order (fini runs in reverse)
+  uint64_t adds = 1, subs = 0, serial = 0;
+  FinalizeHook finalize = nullptr;
+  Module host;
+  bool host_ready = false;
+};
+
+// Never destroyed: other threads may still call in while the process exits.
+Registry& reg() {
+  alignas(Registry) static unsigned char storage[sizeof(Registry)];
+  static Registry* r = nullptr;
+  if (!r) r = new (storage) Registry();
+  return *r;
+}
+
+Error no_memory(const char* name) { return fail(Errc::NoMemory, "%s: cannot allocate memory", name); }
+
+Module* new_module() {
+  void* p = sd_calloc(1, sizeof(Module));
+  return p ? new (p) Module() : nullptr;
+}
+
+void delete_module(Module* m) {
+  m->~Module();
+  free(m);
+}
+
+void link_map_append(Module* m) {
+  struct link_map* tail = &reg().host.lm;
+  while (tail->l_next) tail = tail->l_next;
+  tail->l_next = &m->lm;
+  m->lm.l_prev = tail;
+  m->lm.l_next = nullptr;
+}
+
+void link_map_remove(Module* m) {
+  if (m->lm.l_prev) m->lm.l_prev->l_next = m->lm.l_next;
+  if (m->lm.l_next) m->lm.l_next->l_prev = m->lm.l_prev;
+  m->lm.l_prev = m->lm.l_next = nullptr;
+}
+
+// ---- finding loaded objects -----------------------------------------------
+
+const char* base_name(const char* p) {
+  const char* s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+Module* find_by_identity(dev_t dev, ino_t ino) {
+  for (Module* m : reg().modules)
+    if (m->has_identity && m->dev == dev && m->ino == ino) return m;
+  return nullptr;
+}
+
+// A name without '/' matches a loaded object's DT_SONAME or the basename it
+// was opened by; a path matches the path it was opened by.
+Module* find_by_name(const char* name, const Vec<Module*>& extra) {
+  bool path = strchr(name, '/') != nullptr;
+  auto match = [&](Module* m) {
+    if (path) return strcmp(m->name.c_str(), name) == 0;
+    return (m->soname && !strcmp(m->soname, name)) || !strcmp(base_name(m->name.c_str()), name);
+  };
+  for (Module* m : reg().modules)
+    if (match(m)) return m;
+  for (Module* m : extra)
+    if (match(m)) return m;
+  return nullptr;
+}
+
+// ---- loading one object ---------------------------------------------------
+
+// Reads, maps and parses one object. On failure nothing is left behind.
+Expected<Module*> load_one(const char* name, const Input& in, const struct stat* st) {
+  Expected<ElfImage> img = read_elf(name, in);
+  if (!img) return img.error();
+  Module* m = new_module();
+  if (!m) return no_memory(name);
+  Status s = OwnedStr::make(name, &m->name) && dirname_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
+  if (s) s = map_image(name, *img, in, *m);
+  if (s) s = parse_dynamic(name, *img, *m);
+  if (s && img->tls >= 0)
+    s = fail(Errc::Unsupported, "%s: thread-local storage (PT_TLS) is not supported yet", name);
+  if (!s) {
+    delete_module(m);
+    return s.error();
+  }
+  if (st) m->dev = st->st_dev, m->ino = st->st_ino, m->has_identity = true;
+  m->lm.l_addr = m->bias;
+  m->lm.l_name = const_cast<char*>(m->name.c_str());
+  m->lm.l_ld = reinterpret_cast<Elf64_Dyn*>(m->dyn.dynamic);
+  debug(DebugLibs, "loaded file=%s [0x%lx, 0x%lx)", name, (unsigned long)(uintptr_t)m->image.data(),
+        (unsigned long)((uintptr_t)m->image.data() + m->image.size()));
+  return m;
+}
+
+// State shared with the search callback.
+struct SearchState {
+  Vec<Module*>* fresh;
+  Module* found = nullptr;
+  bool opened = false;
+  Error err;
+};
+
+bool try_candidate(const char* path, void* ctx) {
+  SearchState& s = *static_cast<SearchState*>(ctx);
+  Fd fd;
+  Expected<Input> in = open_path(path, &fd);
+  if (!in) {
+    if (in.error().code() == Errc::NotFound) return false;  // keep searching
+    s.err = in.error(), s.opened = true;
+    return true;
+  }
+  s.opened = true;
+  struct stat st;
+  if (fstat(fd.get(), &st) == 0) {
+    Module* m = find_by_identity(st.st_dev, st.st_ino);
+    for (Module* f : *s.fresh)
+      if (!m && f->has_identity && f->dev == st.st_dev && f->ino == st.st_ino) m = f;
+    if (m) return s.found = m, true;
+  }
+  Expected<Module*> m = load_one(path, *in, &st);
+  if (!m) return s.err = m.error(), true;
+  if (!s.fresh->push(*m)) {
+    delete_module(*m);
+    s.err = no_memory(path);
+    return true;
+  }
+  s.found = *m;
+  return true;
+}
+
+// Finds or loads `name` on behalf of `from` (nullptr: the dlopen caller).
+Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fresh) {
+  if (Module* m = find_by_name(name, fresh)) return m;
+  SearchFrom sf;
+  if (from) {
+    sf.origin = from->origin.c_str();
+    if (from->dyn.has_rpath) sf.rpath = from->str(from->dyn.rpath);
+    if (from->dyn.has_runpath) sf.runpath = from->str(from->dyn.runpath);
+  }
+  SearchState s{&fresh, nullptr, false, Error()};
+  search_library(name, sf, try_candidate, &s);
+  if (s.found) return s.found;
+  if (s.opened) return s.err;
+  return fail(Errc::NotFound, "%s: cannot open shared object file: No such file or directory", name);
+}
+
+// Breadth-first list of m and its dependencies.
+bool compute_bfs(Module* m) {
+  m->bfs.clear();
+  if (!m->bfs.push(m)) return false;
+  for (size_t i = 0; i < m->bfs.size(); i++)
+    for (Module* d : m->bfs[i]->deps)
+      if (!m->bfs.contains(d) && !m->bfs.push(d)) return false;
+  return true;
+}
+
+// Loads the DT_NEEDED closure of the new objects in `fresh`, breadth first.
+Status load_dependencies(Vec<Module*>& fresh) {
+  for (size_t i = 0; i < fresh.size(); i++) {
+    Module* m = fresh[i];
+    for (uint64_t off : m->dyn.needed) {
+      const char* dep = m->str(off);
+      if (!dep) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", m->name.c_str());
+      if (is_host_library(dep)) {
+        m->needs_host = true;
+        continue;
+      }
+      Expected<Module*> d = find_or_load(dep, m, fresh);
+      if (!d) return d.error();
+      if (!m->deps.contains(*d) && !m->deps.push(*d)) return no_memory(m->name.c_str());
+    }
+  }
+  return Status::ok();
+}
+
+// Relocates new objects, dependencies first, then applies RELRO.
+Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
+  for (size_t i = root->bfs.size(); i-- > 0;) {
+    Module* m = root->bfs[i];
+    if (m->relocated || !fresh.contains(m)) continue;
+    if (!m->root) m->root = root;
+    STATICDL_TRY(relocate(*m, st));
+    m->relocated = true;
+  }
+  for (Module* m : fresh) STATICDL_TRY(apply_relro(m->name.c_str(), *m));
+  return Status::ok();
+}
+
+// ---- init and fini ----------------------------------------------------------
+
+using InitFn = void (*)(int, char**, char**);
+using FiniFn = void (*)();
+
+void call_init(Module* m) {
+  debug(DebugLibs, "calling init: %s", m->name.c_str());
+  if (m->dyn.init) reinterpret_cast<FiniFn>(m->dyn.init)();
+  const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.init_array);
+  size_t n = m->dyn.init_arraysz / sizeof(uintptr_t);
+  for (size_t i = 0; i < n; i++)
+    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<FiniFn>(a[i])();
+}
+
+void call_fini(Module* m) {
+  if (m->fini_done || !m->init_started) return;
+  m->fini_done = true;
+  debug(DebugLibs, "calling fini: %s", m->name.c_str());
+  const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.fini_array);
+  for (size_t i = m->dyn.fini_arraysz / sizeof(uintptr_t); i-- > 0;)
+    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<FiniFn>(a[i])();
+  if (m->dyn.fini) reinterpret_cast<FiniFn>(m->dyn.fini)();
+  if (reg().finalize) reg().finalize(*m);
+}
+
+// Dependencies first (post-order); each object once.
+void run_init(Module* m) {
+  if (m->init_started) return;
+  m->init_started = true;
+  for (Module* d : m->deps) run_init(d);
+  if (!reg().init_order.push(m)) { /* fini order then falls back to load order */ }
+  call_init(m);
+  m->initialized = true;
+}
+
+// ---- unloading ----------------------------------------------------------------
+
+void destroy(Module* m) {
+  link_map_remove(m);
+  reg().modules.remove(m);
+  reg().globals.remove(m);
+  reg().init_order.remove(m);
+  debug(DebugLibs, "unloaded file=%s", m->name.c_str());
+  delete_module(m);
+}
+
+// Frees objects loaded by a failed dlopen (never initialized).
+void discard(Vec<Module*>& fresh) {
+  for (Module* m : fresh) delete_module(m);
+  fresh.clear();
+}
+
+void mark(Module* m) {
+  if (m->mark) return;
+  m->mark = true;
+  for (Module* d : m->deps) mark(d);
+}
+
+// Unloads every module not reachable from an open or NODELETE module.
+void collect() {
+  Registry& r = reg();
+  for (Module* m : r.modules) m->mark = false;
+  for (Module* m : r.modules)
+    if (m->open_count > 0 || m->nodelete) mark(m);
+  Vec<Module*> dead;
+  auto doomed = [](Module* m) { return !m->mark && m->open_count >= 0; };  // -1: an outer collect() owns it
+  for (size_t i = r.init_order.size(); i-- > 0;)
+    if (doomed(r.init_order[i]) && !dead.push(r.init_order[i])) return;  // no memory: keep them loaded
+  for (Module* m : r.modules)
+    if (doomed(m) && !dead.contains(m) && !dead.push(m)) return;
+  for (Module* m : dead) m->open_count = -1;  // being unloaded: invisible to nested closes
+  for (Module* m : dead) call_fini(m);
+  for (Module* m : dead) destroy(m), r.subs++;
+}
+
+}  // namespace
+
+// ---- public -----------------------------------------------------------------
+
+Module* host_handle() {
+  Registry& r = reg();
+  if (!r.host_ready) {
+    const HostInfo& h = host_info();
+    (void)OwnedStr::make("", &r.host.name);
+    r.host.lm.l_addr = h.bias;
+    r.host.lm.l_name = const_cast<char*>(r.host.name.c_str());
+    r.host_ready = true;
+  }
+  return &r.host;
+}
+
+const Vec<Module*>& loaded_modules() { return reg().modules; }
+const Vec<Module*>& global_scope() { return reg().globals; }
+uint64_t load_count() { return reg().adds; }
+uint64_t unload_count() { return reg().subs; }
+void set_finalize_hook(FinalizeHook hook) { reg().finalize = hook; }
+
+Module* validate_handle(void* h) {
+  if (h == host_handle()) return &reg().host;
+  for (Module* m : reg().modules)
+    if (m == h && m->open_count > 0) return m;
+  return nullptr;
+}
+
+Module* module_containing(uintptr_t addr) {
+  for (Module* m : reg().modules)
+    if (m->contains(addr) && in_segments(*m, addr, 1)) return m;
+  return nullptr;
+}
+
+// Marks `root`'s scope global (RTLD_GLOBAL), as glibc promotes a whole group.
+static Status make_global(Module* root) {
+  for (Module* m : root->bfs) {
+    if (m->global) continue;
+    if (!reg().globals.push(m)) return no_memory(root->name.c_str());
+    m->global = true;
+  }
+  return Status::ok();
+}
+
+static Expected<Module*> reuse(Module* m, int flags) {
+  if (flags & RTLD_NODELETE) m->nodelete = true;
+  if (flags & RTLD_GLOBAL) STATICDL_TRY(make_global(m));
+  m->open_count++;
+  return m;
+}
+
+// Loads the root object named by req into `fresh` (or finds it loaded).
+static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<Module*>& fresh) {
+  if (req.path) {
+    if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, fresh);
+    Module* m = find_by_name(req.path, fresh);
+    return m ? m : nullptr;
+  }
+  const char* name = req.name;
+  Input in;
+  struct stat st, *stp = nullptr;
+  if (req.mem) {
+    in = input_from_memory(req.mem, req.size);
+  } else {
+    Expected<Input> fin = input_from_fd(name, req.fd);
+    if (!fin) return fin.error();
+    in = *fin;
+    if (fstat(req.fd, &st) == 0) {
+      if (Module* m = find_by_identity(st.st_dev, st.st_ino)) return m;
+      stp = &st;
+    }
+  }
+  if (req.flags & RTLD_NOLOAD) return nullptr;
+  Expected<Module*> m = load_one(name, in, stp);
+  if (!m) return m.error();
+  if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
+  return *m;
+}
+
+Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
+  if (!req.path && req.fd < 0 && !req.mem) return host_handle();
+  if (req.path && is_host_library(req.path)) return host_handle();
+  Vec<Module*> fresh;
+  Expected<Module*> root = load_root(req, caller, fresh);
+  if (!root) return discard(fresh), root.error();
+  if (!*root || !fresh.contains(*root)) return *root ? reuse(*root, req.flags) : nullptr;
+  Module* r = *root;
+  RelocStats stats;
+  Status s = load_dependencies(fresh);
+  for (size_t i = 0; s && i < fresh.size(); i++)
+    if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
+  if (s) s = relocate_fresh(r, fresh, &stats);
+  if (s && !reg().modules.reserve(reg().modules.size() + fresh.size())) s = no_memory(r->name.c_str());
+  if (!s) return discard(fresh), s.error();
+  for (Module* m : fresh) {
+    (void)reg().modules.push(m);
+    m->serial = ++reg().serial;
+    link_map_append(m);
+    reg().adds++;
+  }
+  debug(DebugStatistics, "%s: %zu objects, relocations: %lu relative, %lu symbolic, %lu irelative", r->name.c_str(),
+        fresh.size(), (unsigned long)stats.relative, (unsigned long)stats.symbolic, (unsigned long)stats.irelative);
+  Expected<Module*> out = reuse(r, req.flags);
+  run_init(r);
+  return out;
+}
+
+Status close_object(Module* h) {
+  if (h == &reg().host) return Status::ok();
+  if (h->open_count <= 0) return fail(Errc::BadHandle, "shared object not open");
+  if (--h->open_count == 0) collect();
+  return Status::ok();
+}
+
+void run_exit_finalizers() {
+  Registry& r = reg();
+  for (size_t i = r.init_order.size(); i-- > 0;) call_fini(r.init_order[i]);
+}
+
+}  // namespace staticdl

@@ -1,0 +1,70 @@
+// The set of loaded objects: opening (with dependencies), closing,
+// init/fini order, and the process-wide lock.
+//
+// Lifetime follows glibc: each dlopen() of an object adds one to its open
+// count; an object stays loaded while it is reachable through DT_NEEDED
+// edges from an object with a non-zero open count or marked NODELETE.
+// dlclose() drops the count and unloads everything no longer reachable
+// (a mark-and-sweep, so dependency cycles are freed too): finalizers run
+// first, in reverse initialization order, then the memory is unmapped.
+//
+// Every entry point takes one recursive lock, so constructors and
+// destructors may call dlopen/dlclose themselves.
+#pragma once
+
+#include <stddef.h>
+
+#include "module.h"
+
+namespace staticdl {
+
+void lock_loader();
+void unlock_loader();
+struct LoaderLock {
+  LoaderLock() { lock_loader(); }
+  ~LoaderLock() { unlock_loader(); }
+  LoaderLock(const LoaderLock&) = delete;
+  LoaderLock& operator=(const LoaderLock&) = delete;
+};
+
+// What to open. Exactly one of path / fd / mem is used.
+struct OpenRequest {
+  const char* path = nullptr;  // nullptr with fd<0 and no mem: the host
+  int fd = -1;
+  const void* mem = nullptr;
+  size_t size = 0;
+  const char* name = nullptr;  // display name for fd/memory input
+  int flags = 0;
+};
+
+// The handle returned for dlopen(NULL) and for C-library names.
+Module* host_handle();
+
+// Opens (or finds) an object and its dependencies, relocates and
+// initializes them. Returns nullptr with no error for RTLD_NOLOAD misses.
+Expected<Module*> open_object(const OpenRequest& req, Module* caller);
+
+// Drops one open count of `h`; unloads what is no longer reachable.
+Status close_object(Module* h);
+
+// nullptr unless `h` is a live handle (a loaded module or the host handle).
+Module* validate_handle(void* h);
+
+// The module whose mapped segments contain addr, or nullptr (host/unknown).
+Module* module_containing(uintptr_t addr);
+
+// Loaded modules in load order, and the global scope (RTLD_GLOBAL objects).
+const Vec<Module*>& loaded_modules();
+const Vec<Module*>& global_scope();
+uint64_t load_count();    // dlpi_adds
+uint64_t unload_count();  // dlpi_subs
+
+// Hook run for each module at unload and at exit, after its fini
+// functions: the runtime's per-plugin __cxa_finalize.
+using FinalizeHook = void (*)(Module& m);
+void set_finalize_hook(FinalizeHook hook);
+
+// Runs the finalizers of every loaded module (at exit); does not unmap.
+void run_exit_finalizers();
+
+}  // namespace staticdl

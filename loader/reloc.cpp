@@ -1,0 +1,196 @@
+#include "reloc.h"
+
+#include <string.h>
+
+#include "arch.h"
+#include "debug.h"
+#include "dynamic.h"
+#include "lookup.h"
+#include "range.h"
+
+namespace staticdl {
+
+namespace {
+
+using IfuncResolver = uintptr_t (*)();
+
+// One relocation, decoded into a common shape for RELA and REL.
+struct Rel {
+  uint64_t offset;
+  uint32_t type;
+  uint32_t sym;
+  int64_t addend;
+  bool has_addend;
+};
+
+class Relocator {
+ public:
+  Relocator(Module& m, RelocStats* st) : m_(m), st_(st), name_(m.name.c_str()) {}
+
+  Status run() {
+    STATICDL_TRY(apply_relr());
+    for (int pass = 0; pass < 2; pass++) {
+      pass_ = pass;
+      STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
+      STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
+      STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
+    }
+    return Status::ok();
+  }
+
+ private:
+  // Place P must lie in a writable segment (text relocations are refused).
+  Status check_place(uintptr_t p, uint64_t size) {
+    for (const Segment& s : m_.segments)
+      if ((s.prot & PROT_WRITE) && range_contains(s.start, s.memsz, p, size)) return Status::ok();
+    return fail(Errc::BadElf, "%s: relocation offset 0x%lx is outside the writable segments", name_,
+                (unsigned long)(p - m_.bias));
+  }
+
+  // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).
+  Status apply_relr() {
+    const uint64_t* r = reinterpret_cast<const uint64_t*>(m_.dyn.relr);
+    size_t n = m_.dyn.relrsz / sizeof(uint64_t);
+    uintptr_t where = 0;
+    for (size_t i = 0; i < n; i++) {
+      uint64_t e = r[i];
+      if (!(e & 1)) {
+        where = m_.bias + e;
+        STATICDL_TRY(check_place(where, 8));
+        *reinterpret_cast<uintptr_t*>(where) += m_.bias;
+        where += 8;
+        st_->relative++;
+        continue;
+      }
+      if (!where) return fail(Errc::BadElf, "%s: DT_RELR bitmap entry before any address entry", name_);
+      for (uintptr_t p = where; e >>= 1; p += 8) {
+        if (!(e & 1)) continue;
+        STATICDL_TRY(check_place(p, 8));
+        *reinterpret_cast<uintptr_t*>(p) += m_.bias;
+        st_->relative++;
+      }
+      where += 63 * 8;
+    }
+    return Status::ok();
+  }
+
+  Status table(uintptr_t addr, uint64_t size, bool rela) {
+    if (!addr) return Status::ok();
+    size_t ent = rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel);
+    for (uint64_t off = 0; off + ent <= size; off += ent) {
+      Rel r;
+      if (rela) {
+        const Elf64_Rela* e = reinterpret_cast<const Elf64_Rela*>(addr + off);
+        r = {e->r_offset, static_cast<uint32_t>(ELF64_R_TYPE(e->r_info)), static_cast<uint32_t>(ELF64_R_SYM(e->r_info)),
+             e->r_addend, true};
+      } else {
+        const Elf64_Rel* e = reinterpret_cast<const Elf64_Rel*>(addr + off);
+        r = {e->r_offset, static_cast<uint32_t>(ELF64_R_TYPE(e->r_info)), static_cast<uint32_t>(ELF64_R_SYM(e->r_info)),
+             0, false};
+      }
+      STATICDL_TRY(one(r));
+    }
+    return Status::ok();
+  }
+
+  Status unsupported(const Rel& r) {
+    return fail(Errc::Unsupported, "%s: unsupported relocation type %s (%u)", name_, Arch::reloc_name(r.type), r.type);
+  }
+
+  // Resolves the symbol of r; caches the last lookup (runs of relocations
+  // against one symbol are common: GLOB_DAT + JUMP_SLOT + data pointers).
+  Status symbol(const Rel& r, Definition* d) {
+    if (r.sym == 0) return Status::ok();
+    if (r.sym == cache_sym_) return *d = cache_def_, Status::ok();
+    STATICDL_TRY(resolve_reference(m_, r.sym, d));
+    cache_sym_ = r.sym, cache_def_ = *d;
+    return Status::ok();
+  }
+
+  // Pass 0 applies everything but IFUNC-dependent relocations of this
+  // object, whose resolvers may need the rest in place; pass 1 those.
+  Status one(const Rel& r) {
+    if (r.type == Arch::R_NONE) return Status::ok();
+    uintptr_t p = m_.bias + r.offset;
+    bool wide = r.type != Arch::R_PC32 && r.type != Arch::R_ABS32 && r.type != Arch::R_ABS32S &&
+                r.type != Arch::R_SIZE32;
+    STATICDL_TRY(check_place(p, wide ? 8 : 4));
+    int64_t a = r.has_addend ? r.addend
+                             : (wide ? *reinterpret_cast<int64_t*>(p) : *reinterpret_cast<int32_t*>(p));
+    if (r.type == Arch::R_RELATIVE) {
+      if (pass_ == 0) *reinterpret_cast<uintptr_t*>(p) = m_.bias + a, st_->relative++;
+      return Status::ok();
+    }
+    if (r.type == Arch::R_IRELATIVE) {
+      if (pass_ == 0) return Status::ok();
+      uintptr_t fn = m_.bias + a;
+      if (!in_exec_segment(m_, fn)) return fail(Errc::BadElf, "%s: IRELATIVE resolver outside the code", name_);
+      *reinterpret_cast<uintptr_t*>(p) = reinterpret_cast<IfuncResolver>(fn)();
+      st_->irelative++;
+      return Status::ok();
+    }
+    if (r.type == Arch::R_COPY || r.type == Arch::R_TLS_DTPMOD || r.type == Arch::R_TLS_DTPOFF ||
+        r.type == Arch::R_TLS_TPOFF || r.type == Arch::R_TLSDESC)
+      return unsupported(r);
+    Definition d;
+    STATICDL_TRY(symbol(r, &d));
+    bool late = d.ifunc && d.module == &m_;
+    if ((pass_ == 0) == late) return Status::ok();
+    uintptr_t s = d.sym || d.value ? definition_address(d) : 0;
+    return write(r, p, s, a, d.size);
+  }
+
+  // The relocation switch. S = s, A = a, P = p.
+  Status write(const Rel& r, uintptr_t p, uintptr_t s, int64_t a, uint64_t z) {
+    st_->symbolic++;
+    if (r.type == Arch::R_ABS64) return put64(p, s + a);        // S + A
+    if (r.type == Arch::R_GLOB_DAT || r.type == Arch::R_JUMP_SLOT)  // S (+ A on aarch64)
+      return put64(p, Arch::kMachine == EM_X86_64 ? s : s + a);
+    if (r.type == Arch::R_PC64) return put64(p, s + a - p);     // S + A - P
+    if (r.type == Arch::R_SIZE64) return put64(p, z + a);       // Z + A
+    if (r.type == Arch::R_PC32) return put32s(r, p, static_cast<int64_t>(s + a - p));  // S + A - P : int32
+    if (r.type == Arch::R_ABS32S) return put32s(r, p, static_cast<int64_t>(s + a));    // S + A : int32
+    if (r.type == Arch::R_ABS32) return put32u(r, p, s + a);    // S + A : uint32
+    if (r.type == Arch::R_SIZE32) return put32u(r, p, z + a);   // Z + A : uint32
+    return unsupported(r);
+  }
+
+  static Status put64(uintptr_t p, uint64_t v) {
+    memcpy(reinterpret_cast<void*>(p), &v, 8);
+    return Status::ok();
+  }
+  Status put32s(const Rel& r, uintptr_t p, int64_t v) {
+    if (v != static_cast<int32_t>(v)) return overflow(r);
+    int32_t w = static_cast<int32_t>(v);
+    memcpy(reinterpret_cast<void*>(p), &w, 4);
+    return Status::ok();
+  }
+  Status put32u(const Rel& r, uintptr_t p, uint64_t v) {
+    if (v != static_cast<uint32_t>(v)) return overflow(r);
+    uint32_t w = static_cast<uint32_t>(v);
+    memcpy(reinterpret_cast<void*>(p), &w, 4);
+    return Status::ok();
+  }
+  Status overflow(const Rel& r) {
+    return fail(Errc::BadElf, "%s: relocation %s (%u) at 0x%lx overflows its field", name_, Arch::reloc_name(r.type),
+                r.type, (unsigned long)r.offset);
+  }
+
+  Module& m_;
+  RelocStats* st_;
+  const char* name_;
+  int pass_ = 0;
+  uint32_t cache_sym_ = 0;
+  Definition cache_def_;
+};
+
+}  // namespace
+
+Status relocate(Module& m, RelocStats* stats) {
+  Relocator r(m, stats);
+  STATICDL_TRY(r.run());
+  debug(DebugReloc, "relocated %s", m.name.c_str());
+  return Status::ok();
+}
+
+}  // namespace staticdl

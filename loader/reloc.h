@@ -1,0 +1,19 @@
+// Applying an object's dynamic relocations (DT_RELR, DT_RELA, DT_REL and
+// DT_JMPREL), eagerly. The loop is written once; the architecture supplies
+// the relocation numbers through Arch (arch.h).
+#pragma once
+
+#include "module.h"
+
+namespace staticdl {
+
+struct RelocStats {
+  uint64_t relative = 0, symbolic = 0, irelative = 0;
+};
+
+// Relocates m (its dependencies must already be relocated). Every offset is
+// checked against m's writable segments and every symbol index against the
+// symbol table before use.
+Status relocate(Module& m, RelocStats* stats);
+
+}  // namespace staticdl

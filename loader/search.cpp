@@ -1,0 +1,122 @@
+#include "search.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "debug.h"
+
+namespace staticdl {
+
+namespace {
+
+Vec<OwnedStr>& configured_dirs() {
+  static Vec<OwnedStr> dirs;  // guarded by the loader lock
+  return dirs;
+}
+
+bool starts_with(const char* s, const char* p) { return strncmp(s, p, strlen(p)) == 0; }
+
+// Length of the substitution variable `var` at s ("$VAR" or "${VAR}"), 0 if none.
+size_t match_var(const char* s, const char* var) {
+  size_t n = strlen(var);
+  if (s[0] != '$') return 0;
+  if (!strncmp(s + 1, var, n) && !((s[1 + n] >= 'A' && s[1 + n] <= 'Z') || s[1 + n] == '_')) return 1 + n;
+  if (s[1] == '{' && !strncmp(s + 2, var, n) && s[2 + n] == '}') return 3 + n;
+  return 0;
+}
+
+}  // namespace
+
+bool is_host_library(const char* name) {
+  const char* base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  static const char* const kExact[] = {"libc.so",       "libc.so.6",      "libm.so",     "libm.so.6",
+                                       "libpthread.so", "libpthread.so.0", "libdl.so",    "libdl.so.2",
+                                       "librt.so",      "librt.so.1",     "libutil.so.1", "libresolv.so.2",
+                                       "libcrypt.so.1", "libxnet.so",     "libc.musl-x86_64.so.1",
+                                       "libc.musl-aarch64.so.1"};
+  for (const char* e : kExact)
+    if (!strcmp(base, e)) return true;
+  return starts_with(base, "ld-linux") || starts_with(base, "ld-musl");
+}
+
+bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out) {
+  char buf[4096];
+  size_t o = 0;
+  for (const char* s = in; *s;) {
+    const char* rep = nullptr;
+    size_t n = 0;
+    if ((n = match_var(s, "ORIGIN"))) {
+      if (secure || !origin || !*origin) return false;
+      rep = origin;
+    } else if ((n = match_var(s, "LIB"))) {
+      rep = "lib";
+    } else if ((n = match_var(s, "PLATFORM"))) {
+      rep = Arch::kPlatform;
+    } else if (*s == '$') {
+      return false;  // unknown substitution: skip the element, as glibc does
+    }
+    if (rep) {
+      size_t rl = strlen(rep);
+      if (o + rl >= sizeof buf) return false;
+      memcpy(buf + o, rep, rl), o += rl, s += n;
+    } else {
+      if (o + 1 >= sizeof buf) return false;
+      buf[o++] = *s++;
+    }
+  }
+  return OwnedStr::make(buf, o, out);
+}
+
+bool dirname_of(const char* path, OwnedStr* out) {
+  const char* slash = strrchr(path, '/');
+  if (!slash) return OwnedStr::make(".", out);
+  if (slash == path) return OwnedStr::make("/", out);
+  return OwnedStr::make(path, static_cast<size_t>(slash - path), out);
+}
+
+// Tries each element of a ':'-separated list.
+static bool search_list(const char* list, const char* name, const char* origin, const char* what, TryPath try_path,
+                        void* ctx) {
+  if (!list) return false;
+  bool secure = secure_mode();
+  char elem[4096];
+  for (const char* s = list;;) {
+    size_t n = strcspn(s, ":");
+    if (n < sizeof elem) {
+      memcpy(elem, s, n);
+      elem[n] = 0;
+      OwnedStr dir;
+      if (expand_dst(n ? elem : ".", origin, secure, &dir)) {
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/%s", dir.c_str(), name);
+        if (len > 0 && static_cast<size_t>(len) < sizeof path) {
+          debug(DebugLibs, "  trying file=%s (%s)", path, what);
+          if (try_path(path, ctx)) return true;
+        }
+      }
+    }
+    if (!s[n]) return false;
+    s += n + 1;
+  }
+}
+
+bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
+  if (strchr(name, '/')) return try_path(name, ctx);
+  debug(DebugLibs, "find library=%s", name);
+  if (!from.runpath && search_list(from.rpath, name, from.origin, "RPATH", try_path, ctx)) return true;
+  if (search_list(safe_getenv("STATICDL_LIBRARY_PATH"), name, from.origin, "STATICDL_LIBRARY_PATH", try_path, ctx))
+    return true;
+  if (search_list(from.runpath, name, from.origin, "RUNPATH", try_path, ctx)) return true;
+  for (const OwnedStr& d : configured_dirs())
+    if (search_list(d.c_str(), name, nullptr, "configured", try_path, ctx)) return true;
+  return false;
+}
+
+bool add_search_dir(const char* dir) {
+  OwnedStr s;
+  return OwnedStr::make(dir, &s) && configured_dirs().push(std::move(s));
+}
+
+}  // namespace staticdl

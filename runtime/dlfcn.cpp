@@ -1,0 +1,230 @@
+// The dlfcn drop-ins: strong definitions of the whole set that static
+// musl leaves as stubs (dlopen, dlsym, dlclose, dlerror, dladdr, dlinfo,
+// dl_iterate_phdr) plus dlvsym. They must all live in this one object: an
+// archive member that defines only some of them collides with libc's
+// dlerror object ("duplicate symbol: dlerror").
+//
+// This is the only place where loader errors become strings: each entry
+// point turns an Error into the calling thread's dlerror() text.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <staticdl/staticdl.h>
+
+#include "expected.h"
+#include "host.h"
+#include "lookup.h"
+#include "registry.h"
+#include "runtime.h"
+#include "search.h"
+
+extern "C" int __cxa_atexit(void (*fn)(void*), void* arg, void* dso);
+
+namespace staticdl {
+namespace {
+
+// ---- dlerror: per thread --------------------------------------------------
+
+struct ErrorSlot {
+  char text[Error::kMax];
+  bool pending;
+};
+thread_local ErrorSlot t_error;
+
+void set_error(const Error& e) {
+  memcpy(t_error.text, e.message(), Error::kMax);
+  t_error.pending = true;
+}
+void set_error_text(const char* fmt, const char* arg) {
+  snprintf(t_error.text, sizeof t_error.text, fmt, arg);
+  t_error.pending = true;
+}
+
+// ---- builtins ---------------------------------------------------------------
+
+const BuiltinSymbol kOverrides[] = {
+    {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
+    {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
+};
+const BuiltinSymbol kFallbacks[] = {
+    {"dlopen", reinterpret_cast<void*>(&dlopen)},
+    {"dlsym", reinterpret_cast<void*>(&dlsym)},
+    {"dlclose", reinterpret_cast<void*>(&dlclose)},
+    {"dlerror", reinterpret_cast<void*>(&dlerror)},
+    {"dladdr", reinterpret_cast<void*>(&dladdr)},
+    {"dlinfo", reinterpret_cast<void*>(&dlinfo)},
+    {"dlvsym", reinterpret_cast<void*>(&dlvsym)},
+    {"dl_iterate_phdr", reinterpret_cast<void*>(&dl_iterate_phdr)},
+    {"staticdl_open_fd", reinterpret_cast<void*>(&staticdl_open_fd)},
+    {"staticdl_open_memory", reinterpret_cast<void*>(&staticdl_open_memory)},
+};
+
+void finalize_hook(Module& m) { finalize_module(m); }
+void exit_hook(void*) {
+  LoaderLock lock;
+  run_exit_finalizers();
+}
+
+// Called under the lock before anything is loaded.
+void runtime_init() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
+                     sizeof kFallbacks / sizeof *kFallbacks);
+  set_finalize_hook(finalize_hook);
+  // Plugins' finalizers run at exit, before the host's own destructors.
+  __cxa_atexit(exit_hook, nullptr, nullptr);
+}
+
+Module* caller_module(const void* ret) { return module_containing(reinterpret_cast<uintptr_t>(ret)); }
+
+void* open_common(OpenRequest req, const void* ret) {
+  if (!(req.flags & (RTLD_LAZY | RTLD_NOW))) {
+    set_error_text("%sinvalid mode for dlopen(): Invalid argument", "");
+    return nullptr;
+  }
+  LoaderLock lock;
+  runtime_init();
+  Expected<Module*> m = open_object(req, caller_module(ret));
+  if (!m) return set_error(m.error()), nullptr;
+  return *m;
+}
+
+void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
+  LoaderLock lock;
+  runtime_init();
+  SymName n(name);
+  VersionReq v;
+  if (version) v.name = version, v.hash = elf_hash(version);
+  Definition d;
+  bool found;
+  Module* h = nullptr;
+  if (handle == RTLD_DEFAULT) {
+    found = lookup_default(caller_module(ret), n, v, &d);
+  } else if (handle == RTLD_NEXT) {
+    found = lookup_next(caller_module(ret), n, v, &d);
+  } else {
+    h = validate_handle(handle);
+    if (!h) return set_error_text("%sinvalid handle", ""), nullptr;
+    found = lookup_in_handle(h, n, v, &d);
+  }
+  if (found) return reinterpret_cast<void*>(definition_address(d));
+  const char* obj = h && h != host_handle() ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
+  char buf[Error::kMax];
+  if (version)
+    snprintf(buf, sizeof buf, "%s: undefined symbol: %s, version %s", obj, name, version);
+  else
+    snprintf(buf, sizeof buf, "%s: undefined symbol: %s", obj, name);
+  set_error_text("%s", buf);
+  return nullptr;
+}
+
+}  // namespace
+}  // namespace staticdl
+
+using namespace staticdl;
+
+extern "C" {
+
+void* dlopen(const char* file, int flags) {
+  OpenRequest r;
+  r.path = file, r.flags = flags;
+  return open_common(r, __builtin_return_address(0));
+}
+
+void* staticdl_open(const char* file, int flags) {
+  OpenRequest r;
+  r.path = file, r.flags = flags;
+  return open_common(r, __builtin_return_address(0));
+}
+
+void* staticdl_open_fd(int fd, const char* name, int flags) {
+  char buf[32];
+  if (!name) snprintf(buf, sizeof buf, "fd:%d", fd), name = buf;
+  if (fd < 0) return set_error_text("%s: cannot read file data: Bad file descriptor", name), nullptr;
+  OpenRequest r;
+  r.fd = fd, r.name = name, r.flags = flags;
+  return open_common(r, __builtin_return_address(0));
+}
+
+void* staticdl_open_memory(const void* data, size_t size, const char* name, int flags) {
+  if (!name) name = "memory";
+  if (!data) return set_error_text("%s: no image (NULL buffer)", name), nullptr;
+  OpenRequest r;
+  r.mem = data, r.size = size, r.name = name, r.flags = flags;
+  return open_common(r, __builtin_return_address(0));
+}
+
+int dlclose(void* handle) {
+  LoaderLock lock;
+  Module* m = validate_handle(handle);
+  if (!m) return set_error_text("%sshared object not open", ""), -1;
+  Status s = close_object(m);
+  if (!s) return set_error(s.error()), -1;
+  return 0;
+}
+
+void* dlsym(void* handle, const char* name) { return sym_common(handle, name, nullptr, __builtin_return_address(0)); }
+
+void* dlvsym(void* handle, const char* name, const char* version) {
+  return sym_common(handle, name, version, __builtin_return_address(0));
+}
+
+char* dlerror(void) {
+  if (!t_error.pending) return nullptr;
+  t_error.pending = false;
+  return t_error.text;
+}
+
+int dladdr(const void* addr, Dl_info* info) {
+  LoaderLock lock;
+  return find_address(addr, info);
+}
+
+int dlinfo(void* handle, int request, void* arg) {
+  LoaderLock lock;
+  Module* m = validate_handle(handle);
+  if (!m) return set_error_text("%sinvalid handle", ""), -1;
+  switch (request) {
+    case RTLD_DI_LINKMAP:
+      *static_cast<struct link_map**>(arg) = &m->lm;
+      return 0;
+    case RTLD_DI_ORIGIN: {
+      const char* o = m == host_handle() ? "" : m->origin.c_str();
+      memcpy(arg, o, strlen(o) + 1);
+      return 0;
+    }
+    default:
+      set_error_text("%sunsupported dlinfo request", "");
+      return -1;
+  }
+}
+
+int dl_iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
+  LoaderLock lock;
+  return iterate_phdr(cb, data);
+}
+
+int staticdl_add_symbol(const char* name, void* addr) {
+  LoaderLock lock;
+  return host_add_symbol(name, addr) ? 0 : -1;
+}
+
+int staticdl_add_symbols(const struct staticdl_symbol* symbols, size_t count) {
+  LoaderLock lock;
+  for (size_t i = 0; i < count; i++)
+    if (!host_add_symbol(symbols[i].name, symbols[i].addr)) return -1;
+  return 0;
+}
+
+int staticdl_add_search_dir(const char* dir) {
+  LoaderLock lock;
+  return add_search_dir(dir) ? 0 : -1;
+}
+
+const char* staticdl_version(void) { return STATICDL_VERSION; }
+
+}  // extern "C"

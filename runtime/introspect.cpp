@@ -1,0 +1,96 @@
+// dl_iterate_phdr and dladdr over the host and every loaded plugin.
+//
+// Unwinders (LLVM libunwind in zig hosts) find FDEs by walking
+// dl_iterate_phdr for the object whose PT_LOAD contains the PC and then
+// reading its PT_GNU_EH_FRAME, so reporting plugins here is what makes
+// exceptions and backtraces work through plugin frames.
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "host.h"
+#include "registry.h"
+#include "runtime.h"
+
+namespace staticdl {
+
+namespace {
+
+void host_phdr_info(struct dl_phdr_info* info) {
+  const HostInfo& h = host_info();
+  memset(info, 0, sizeof *info);
+  info->dlpi_addr = h.bias;
+  info->dlpi_name = "";
+  info->dlpi_phdr = h.phdr;
+  info->dlpi_phnum = h.phnum;
+  info->dlpi_adds = load_count();
+  info->dlpi_subs = unload_count();
+}
+
+void module_phdr_info(Module* m, struct dl_phdr_info* info) {
+  memset(info, 0, sizeof *info);
+  info->dlpi_addr = m->bias;
+  info->dlpi_name = m->name.c_str();
+  info->dlpi_phdr = m->phdrs.begin();
+  info->dlpi_phnum = static_cast<uint16_t>(m->phdrs.size());
+  info->dlpi_adds = load_count();
+  info->dlpi_subs = unload_count();
+}
+
+// The defined symbol of m nearest at or below addr (exact containment first).
+const Elf64_Sym* nearest_symbol(Module* m, uintptr_t addr) {
+  const Elf64_Sym* best = nullptr;
+  for (uint32_t i = 0; i < m->syms.nsyms; i++) {
+    const Elf64_Sym* s = &m->syms.syms[i];
+    int type = ELF64_ST_TYPE(s->st_info);
+    if (s->st_shndx == SHN_UNDEF || type == STT_TLS || type == STT_SECTION || type == STT_FILE) continue;
+    uintptr_t v = m->bias + s->st_value;
+    if (v > addr || !m->syms.name_of(i)) continue;
+    bool inside = addr < v + (s->st_size ? s->st_size : 1);
+    bool best_inside = best && addr < m->bias + best->st_value + (best->st_size ? best->st_size : 1);
+    if (!best || (inside && !best_inside) || (inside == best_inside && v > m->bias + best->st_value)) best = s;
+  }
+  return best;
+}
+
+}  // namespace
+
+int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
+  struct dl_phdr_info info;
+  host_phdr_info(&info);
+  if (int r = cb(&info, sizeof info, data)) return r;
+  const Vec<Module*>& mods = loaded_modules();
+  for (size_t i = 0; i < mods.size(); i++) {
+    if (mods[i]->open_count < 0) continue;  // being unloaded
+    module_phdr_info(mods[i], &info);
+    if (int r = cb(&info, sizeof info, data)) return r;
+  }
+  return 0;
+}
+
+int find_address(const void* addr, Dl_info* info) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(addr);
+  memset(info, 0, sizeof *info);
+  if (Module* m = module_containing(a)) {
+    info->dli_fname = m->name.c_str();
+    info->dli_fbase = m->image.data();
+    if (const Elf64_Sym* s = nearest_symbol(m, a)) {
+      info->dli_sname = m->syms.name_of(static_cast<uint32_t>(s - m->syms.syms));
+      info->dli_saddr = reinterpret_cast<void*>(m->bias + s->st_value);
+    }
+    return 1;
+  }
+  const char* sname = nullptr;
+  void* saddr = nullptr;
+  if (!host_find_address(a, &sname, &saddr)) return 0;
+  const HostInfo& h = host_info();
+  info->dli_fname = h.path;
+  uintptr_t lowest = UINTPTR_MAX;
+  for (uint16_t i = 0; i < h.phnum; i++)
+    if (h.phdr[i].p_type == PT_LOAD && h.phdr[i].p_vaddr < lowest) lowest = h.phdr[i].p_vaddr;
+  info->dli_fbase = reinterpret_cast<void*>(h.bias + (lowest == UINTPTR_MAX ? 0 : lowest));
+  info->dli_sname = sname;
+  info->dli_saddr = saddr;
+  return 1;
+}
+
+}  // namespace staticdl

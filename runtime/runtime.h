@@ -1,0 +1,22 @@
+// Internal interface between the dlfcn entry points (dlfcn.cpp) and the
+// rest of the runtime. Not installed.
+#pragma once
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include "module.h"
+
+namespace staticdl {
+
+// Introspection (introspect.cpp); called with the loader lock held.
+int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data);
+int find_address(const void* addr, Dl_info* info);
+
+// Per-plugin __cxa_atexit (cxa_atexit.cpp).
+extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
+extern "C" void staticdl_cxa_finalize(void* dso);
+// Runs and forgets the handlers registered with a dso handle inside m.
+void finalize_module(Module& m);
+
+}  // namespace staticdl
