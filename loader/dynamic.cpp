@@ -102,7 +102,7 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
 
 Status check_tables(const char* name, Module& m) {
   DynInfo& y = m.dyn;
-  uint64_t one = 1, init_sz = 8, fini_sz = 8;
+  uint64_t one = 1, init_sz = 1, fini_sz = 1;
   Table tables[] = {
       {"DT_STRTAB", &y.symin.strtab, &y.symin.strsz, 0},
       {"DT_RELA", &y.rela, &y.relasz, sizeof(Elf64_Rela)},

@@ -67,7 +67,7 @@ static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& 
   } else {
     file_map_end = start;
   }
-  if (ph.p_memsz > ph.p_filesz && (file_end & (page - 1)))
+  if (ph.p_filesz && ph.p_memsz > ph.p_filesz && (file_end & (page - 1)))
     memset(reinterpret_cast<void*>(file_end), 0, file_map_end - file_end);
   if (mem_end > file_map_end) STATICDL_TRY(map_fixed_anon(name, file_map_end, mem_end - file_map_end, prot));
   return Status::ok();

@@ -174,9 +174,11 @@ bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
   bool hidden = v & kVerHidden;
   if (!ver.name) return !hidden;
   VerdefEntry d;
-  // An index with no VERDEF record (0 or 1 without a base record) is an
-  // unversioned definition; glibc binds a versioned reference to it.
-  if (!find_verdef(t, v & kVerIndex, &d)) return !hidden;
+  // An index with no VERDEF record (0, or 1 = global) is an unversioned
+  // definition, and glibc binds a versioned reference to it. The base
+  // record (VER_FLG_BASE, naming the file) is not a version either: glibc
+  // keeps it out of matching.
+  if (!find_verdef(t, v & kVerIndex, &d) || (d.flags & VER_FLG_BASE)) return !hidden;
   return d.hash == ver.hash && strcmp(d.name, ver.name) == 0;
 }
 

@@ -1,0 +1,400 @@
+// The host executable as a symbol scope (see host.h for the search order).
+//
+// Finding the host image: the kernel passes AT_PHDR (runtime address of the
+// program headers) and AT_PHNUM. PT_PHDR records their link-time address,
+// so bias = AT_PHDR - PT_PHDR.p_vaddr (0 for a non-PIE). Without PT_PHDR,
+// the headers are assumed to follow the ELF header (e_phoff == 64) in the
+// PT_LOAD that maps file offset 0, which is checked against the ELF magic.
+//
+// .dynsym: PT_DYNAMIC gives DT_SYMTAB, DT_STRTAB, the hash tables and the
+// version tables as link-time addresses (musl's static-pie startup applies
+// relocations but never rewrites .dynamic), so each d_ptr gets the bias;
+// an already-biased d_ptr (a startup that did rewrite it) is used as is.
+// The tables are validated by build_symbol_table() against the span of the
+// host's PT_LOAD segments.
+//
+// .symtab fallback: /proc/self/exe is mapped read-only once and kept (symbol
+// names point into it). Its section headers are checked against the file
+// size, its program headers must equal the running image's, and the global
+// definitions go into an open-addressing table keyed by gnu_hash (linear
+// probing, at most half full).
+//
+// All state is one file-scope struct, constant-initialized (no static
+// constructor or destructor), and guarded by the caller's loader lock.
+#include "host.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "containers.h"
+#include "fault.h"
+#include "range.h"
+
+namespace staticdl {
+
+namespace {
+
+struct Explicit {
+  char* name = nullptr;
+  uint32_t hash = 0;
+  void* addr = nullptr;
+};
+
+struct Slot {  // .symtab hash table entry; index == 0 means empty
+  uint32_t hash = 0;
+  uint32_t index = 0;  // symbol index + 1
+};
+
+struct State {
+  bool ready = false;
+  HostInfo info;
+  uintptr_t lo = 0, hi = 0;  // span of the PT_LOAD segments
+  SymbolTable dyn;           // source == Dynsym
+  // source == Symtab: the mapped file and its .symtab.
+  uint8_t* file = nullptr;
+  size_t file_size = 0;
+  const Elf64_Sym* syms = nullptr;
+  uint32_t nsyms = 0;
+  const char* strtab = nullptr;
+  uint64_t strsz = 0;
+  Slot* slots = nullptr;
+  size_t nslots = 0;  // power of two
+  // host_add_symbol()
+  Explicit* ex = nullptr;
+  size_t nex = 0, capex = 0;
+  char path[4096] = {};
+};
+
+State g;
+
+// ---- Helpers -----------------------------------------------------------------
+
+// A global definition worth exporting (the symbol layer's rules, plus TLS).
+bool exportable(const Elf64_Sym& s) {
+  unsigned bind = ELF64_ST_BIND(s.st_info), type = ELF64_ST_TYPE(s.st_info);
+  if (s.st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)) return false;
+  if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE && type != STT_GNU_IFUNC && type != STT_TLS &&
+      type != STT_COMMON)
+    return false;
+  return s.st_value != 0 || type == STT_TLS || s.st_shndx == SHN_ABS;
+}
+
+uintptr_t runtime_addr(const Elf64_Sym& s) { return s.st_shndx == SHN_ABS ? s.st_value : s.st_value + g.info.bias; }
+
+// Name of a .symtab string, or nullptr when out of range or unterminated.
+const char* symtab_str(uint64_t off) {
+  if (off >= g.strsz) return nullptr;
+  return memchr(g.strtab + off, 0, g.strsz - off) ? g.strtab + off : nullptr;
+}
+
+// The symbol array and name accessor of whichever source is active.
+const Elf64_Sym* source_syms(uint32_t* n) {
+  if (g.info.source == HostSource::Dynsym) return *n = g.dyn.nsyms, g.dyn.syms;
+  if (g.info.source == HostSource::Symtab) return *n = g.nsyms, g.syms;
+  return *n = 0, nullptr;
+}
+
+const char* source_name(uint32_t i) {
+  if (g.info.source == HostSource::Dynsym) return g.dyn.name_of(i);
+  return i < g.nsyms ? symtab_str(g.syms[i].st_name) : nullptr;
+}
+
+void read_path() {
+  ssize_t r = readlink("/proc/self/exe", g.path, sizeof(g.path) - 1);
+  g.path[r > 0 ? r : 0] = 0;
+  g.info.path = g.path;
+}
+
+// ---- Program headers -----------------------------------------------------------
+
+// Bias when there is no PT_PHDR: the ELF header sits just before the
+// program headers, in the segment that maps file offset 0.
+bool bias_from_ehdr(uintptr_t phdr, const Elf64_Phdr* ph, size_t phnum, uintptr_t* bias) {
+  if (phdr % 4096 < sizeof(Elf64_Ehdr)) return false;  // would read another page
+  const Elf64_Ehdr* eh = reinterpret_cast<const Elf64_Ehdr*>(phdr - sizeof(Elf64_Ehdr));
+  if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_phoff != sizeof(Elf64_Ehdr)) return false;
+  for (size_t i = 0; i < phnum; i++)
+    if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+      return *bias = reinterpret_cast<uintptr_t>(eh) - ph[i].p_vaddr, true;
+  return false;
+}
+
+bool find_phdrs() {
+  uintptr_t phdr = getauxval(AT_PHDR);
+  size_t phnum = getauxval(AT_PHNUM), phent = getauxval(AT_PHENT);
+  if (!phdr || !phnum || phnum >= PN_XNUM || (phent && phent != sizeof(Elf64_Phdr))) return false;
+  const Elf64_Phdr* ph = reinterpret_cast<const Elf64_Phdr*>(phdr);
+  uintptr_t bias = 0;
+  bool have_bias = false;
+  for (size_t i = 0; i < phnum && !have_bias; i++)
+    if (ph[i].p_type == PT_PHDR) bias = phdr - ph[i].p_vaddr, have_bias = true;
+  if (!have_bias && !bias_from_ehdr(phdr, ph, phnum, &bias)) return false;
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (size_t i = 0; i < phnum; i++) {
+    uint64_t start, end;
+    if (ph[i].p_type != PT_LOAD) continue;
+    if (!add_ok(ph[i].p_vaddr, bias, &start) || !add_ok(start, ph[i].p_memsz, &end)) return false;
+    if (start < lo) lo = start;
+    if (end > hi) hi = end;
+  }
+  if (lo >= hi) return false;
+  g.info.bias = bias, g.info.phdr = ph, g.info.phnum = static_cast<uint16_t>(phnum);
+  g.lo = lo, g.hi = hi;
+  return true;
+}
+
+bool in_host(uintptr_t addr) {
+  for (uint16_t i = 0; i < g.info.phnum; i++) {
+    const Elf64_Phdr& p = g.info.phdr[i];
+    if (p.p_type == PT_LOAD && range_contains(p.p_vaddr + g.info.bias, p.p_memsz, addr, 1)) return true;
+  }
+  return false;
+}
+
+// ---- .dynsym ---------------------------------------------------------------------
+
+// Runtime address of a d_ptr, or 0 when it points outside the host.
+uintptr_t dyn_ptr(uint64_t d_ptr) {
+  uint64_t a;
+  if (!d_ptr) return 0;
+  if (add_ok(d_ptr, g.info.bias, &a) && a >= g.lo && a < g.hi) return a;
+  return d_ptr >= g.lo && d_ptr < g.hi ? d_ptr : 0;
+}
+
+bool read_dynamic(SymbolTableInputs* in) {
+  const Elf64_Phdr* dynph = nullptr;
+  for (uint16_t i = 0; i < g.info.phnum; i++)
+    if (g.info.phdr[i].p_type == PT_DYNAMIC) dynph = &g.info.phdr[i];
+  MemoryCheck mem{g.lo, g.hi};
+  if (!dynph || !mem.contains(dynph->p_vaddr + g.info.bias, dynph->p_memsz)) return false;
+  const Elf64_Dyn* d = reinterpret_cast<const Elf64_Dyn*>(dynph->p_vaddr + g.info.bias);
+  for (size_t i = 0; i < dynph->p_memsz / sizeof(Elf64_Dyn) && d[i].d_tag != DT_NULL; i++) {
+    uint64_t v = d[i].d_un.d_val;
+    switch (d[i].d_tag) {
+      case DT_SYMTAB: in->symtab = dyn_ptr(v); break;
+      case DT_STRTAB: in->strtab = dyn_ptr(v); break;
+      case DT_STRSZ: in->strsz = v; break;
+      case DT_SYMENT: in->syment = v; break;
+      case DT_GNU_HASH: in->gnu_hash = dyn_ptr(v); break;
+      case DT_HASH: in->sysv_hash = dyn_ptr(v); break;
+      case DT_VERSYM: in->versym = dyn_ptr(v); break;
+      case DT_VERDEF: in->verdef = dyn_ptr(v); break;
+      case DT_VERDEFNUM: in->verdefnum = v; break;
+      case DT_VERNEED: in->verneed = dyn_ptr(v); break;
+      case DT_VERNEEDNUM: in->verneednum = v; break;
+      default: break;
+    }
+  }
+  return in->symtab != 0;
+}
+
+bool load_dynsym() {
+  SymbolTableInputs in;
+  if (!read_dynamic(&in)) return false;
+  Expected<SymbolTable> t = build_symbol_table(g.path[0] ? g.path : "host", in, MemoryCheck{g.lo, g.hi});
+  if (!t) return false;
+  size_t count = 0;
+  for (uint32_t i = 0; i < t->nsyms; i++)
+    if (exportable(t->syms[i]) && t->name_of(i)) count++;
+  if (count == 0) return false;  // e.g. a static-pie linked without -rdynamic
+  g.dyn = t.take();
+  g.info.source = HostSource::Dynsym, g.info.nsymbols = count;
+  return true;
+}
+
+// ---- .symtab from /proc/self/exe -----------------------------------------------------
+
+// Finds .symtab and its string table in the mapped file; false if absent
+// or malformed, or if the file is not the running image.
+bool find_symtab(const uint8_t* f, size_t size) {
+  const Elf64_Ehdr* eh = reinterpret_cast<const Elf64_Ehdr*>(f);
+  if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh->e_shentsize != sizeof(Elf64_Shdr) || !eh->e_shoff || eh->e_shoff % 8 != 0 || eh->e_phoff % 8 != 0)
+    return false;
+  if (eh->e_phnum != g.info.phnum || !array_within(eh->e_phoff, eh->e_phnum, sizeof(Elf64_Phdr), size) ||
+      memcmp(f + eh->e_phoff, g.info.phdr, eh->e_phnum * sizeof(Elf64_Phdr)) != 0)
+    return false;
+  uint64_t shnum = eh->e_shnum;
+  if (!array_within(eh->e_shoff, shnum ? shnum : 1, sizeof(Elf64_Shdr), size)) return false;
+  const Elf64_Shdr* sh = reinterpret_cast<const Elf64_Shdr*>(f + eh->e_shoff);
+  if (shnum == 0 && (shnum = sh[0].sh_size, !array_within(eh->e_shoff, shnum, sizeof(Elf64_Shdr), size))) return false;
+  for (uint64_t i = 0; i < shnum; i++) {
+    const Elf64_Shdr& s = sh[i];
+    if (s.sh_type != SHT_SYMTAB) continue;
+    if (s.sh_entsize != sizeof(Elf64_Sym) || s.sh_offset % 8 != 0 || s.sh_link >= shnum ||
+        !range_within(s.sh_offset, s.sh_size, size) || s.sh_size / sizeof(Elf64_Sym) > UINT32_MAX - 1)
+      return false;
+    const Elf64_Shdr& st = sh[s.sh_link];
+    if (st.sh_type != SHT_STRTAB || !range_within(st.sh_offset, st.sh_size, size)) return false;
+    g.syms = reinterpret_cast<const Elf64_Sym*>(f + s.sh_offset);
+    g.nsyms = static_cast<uint32_t>(s.sh_size / sizeof(Elf64_Sym));
+    g.strtab = reinterpret_cast<const char*>(f + st.sh_offset);
+    g.strsz = st.sh_size;
+    return true;
+  }
+  return false;
+}
+
+// Index of the .symtab definition of `name` (hash `h`), or -1.
+int64_t symtab_find(const char* name, uint32_t h) {
+  if (!g.slots) return -1;
+  size_t mask = g.nslots - 1;
+  for (size_t j = h & mask, n = 0; n < g.nslots && g.slots[j].index; j = (j + 1) & mask, n++) {
+    uint32_t i = g.slots[j].index - 1;
+    const char* s = symtab_str(g.syms[i].st_name);
+    if (g.slots[j].hash == h && s && strcmp(s, name) == 0) return i;
+  }
+  return -1;
+}
+
+bool build_symtab_index() {
+  size_t count = 0;
+  for (uint32_t i = 0; i < g.nsyms; i++)
+    if (exportable(g.syms[i]) && symtab_str(g.syms[i].st_name)) count++;
+  if (count == 0) return false;
+  size_t n = 16;
+  while (n < 2 * count) n *= 2;
+  Slot* slots = static_cast<Slot*>(sd_calloc(n, sizeof(Slot)));
+  if (!slots) return false;
+  g.slots = slots, g.nslots = n;
+  for (uint32_t i = 0; i < g.nsyms; i++) {
+    const char* name = exportable(g.syms[i]) ? symtab_str(g.syms[i].st_name) : nullptr;
+    if (!name || !*name) continue;
+    uint32_t h = gnu_hash(name);
+    if (symtab_find(name, h) >= 0) continue;  // first definition wins
+    size_t j = h & (n - 1);
+    while (slots[j].index) j = (j + 1) & (n - 1);
+    slots[j].hash = h, slots[j].index = i + 1;
+    g.info.nsymbols++;
+  }
+  return true;
+}
+
+bool load_symtab() {
+  Fd fd(sd_open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
+  struct stat st;
+  if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) return false;
+  void* p = sd_mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (p == MAP_FAILED) return false;
+  Mapping m(p, st.st_size);
+  if (!find_symtab(m.data(), m.size()) || !build_symtab_index()) {
+    g.syms = nullptr, g.nsyms = 0, g.strtab = nullptr, g.strsz = 0, g.info.nsymbols = 0;
+    return false;
+  }
+  g.info.source = HostSource::Symtab;
+  g.file = m.data(), g.file_size = m.size();
+  m.release();
+  return true;
+}
+
+// ---- Explicit symbols ---------------------------------------------------------------
+
+Explicit* find_explicit(const char* name, uint32_t h) {
+  for (size_t i = 0; i < g.nex; i++)
+    if (g.ex[i].hash == h && strcmp(g.ex[i].name, name) == 0) return &g.ex[i];
+  return nullptr;
+}
+
+bool grow_explicit() {
+  if (g.nex < g.capex) return true;
+  size_t cap = g.capex ? g.capex * 2 : 16;
+  Explicit* e = static_cast<Explicit*>(sd_malloc(cap * sizeof(Explicit)));
+  if (!e) return false;
+  if (g.nex) memcpy(e, g.ex, g.nex * sizeof(Explicit));
+  free(g.ex);
+  g.ex = e, g.capex = cap;
+  return true;
+}
+
+// Fills `out` from symbol `s` of the active source.
+void fill(const Elf64_Sym& s, HostSymbol* out) {
+  out->type = ELF64_ST_TYPE(s.st_info);
+  out->size = s.st_size;
+  out->value = out->type == STT_TLS ? s.st_value : runtime_addr(s);
+}
+
+}  // namespace
+
+// ---- API -------------------------------------------------------------------------------
+
+const HostInfo& host_info() {
+  if (!g.ready) {
+    g.ready = true;
+    read_path();
+    if (find_phdrs() && !load_dynsym()) load_symtab();
+  }
+  return g.info;
+}
+
+bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out) {
+  if (!n.name) return false;
+  if (const Explicit* e = find_explicit(n.name, n.gnu)) {
+    *out = HostSymbol();
+    out->value = reinterpret_cast<uintptr_t>(e->addr);
+    return true;
+  }
+  host_info();
+  int64_t i = -1;
+  if (g.info.source == HostSource::Dynsym && (i = g.dyn.lookup(n, ver)) >= 0) fill(g.dyn.syms[i], out);
+  else if (g.info.source == HostSource::Symtab && (i = symtab_find(n.name, n.gnu)) >= 0) fill(g.syms[i], out);
+  return i >= 0;
+}
+
+void* host_lookup(const SymName& n, const VersionReq& ver) {
+  HostSymbol s;
+  if (!host_find_symbol(n, ver, &s) || s.type == STT_TLS) return nullptr;
+  if (s.type == STT_GNU_IFUNC) {
+    using Resolver = void* (*)(unsigned long);
+    return reinterpret_cast<Resolver>(s.value)(getauxval(AT_HWCAP));
+  }
+  return reinterpret_cast<void*>(s.value);
+}
+
+bool host_add_symbol(const char* name, void* addr) {
+  uint32_t h = gnu_hash(name);
+  if (Explicit* e = find_explicit(name, h)) return e->addr = addr, true;
+  if (!grow_explicit()) return false;
+  size_t len = strlen(name);
+  char* copy = static_cast<char*>(sd_malloc(len + 1));
+  if (!copy) return false;
+  memcpy(copy, name, len + 1);
+  g.ex[g.nex++] = Explicit{copy, h, addr};
+  return true;
+}
+
+bool host_find_address(uintptr_t addr, const char** sym_name, void** sym_addr) {
+  host_info();
+  if (!in_host(addr)) return false;
+  *sym_name = nullptr, *sym_addr = nullptr;
+  uint32_t n;
+  const Elf64_Sym* syms = source_syms(&n);
+  uintptr_t best = 0, near = 0;
+  int64_t best_i = -1, near_i = -1;
+  for (uint32_t i = 0; i < n; i++) {
+    const Elf64_Sym& s = syms[i];
+    unsigned type = ELF64_ST_TYPE(s.st_info);
+    if (!exportable(s) || type == STT_TLS) continue;
+    uintptr_t a = runtime_addr(s);
+    if (a > addr) continue;
+    uint64_t size = s.st_size ? s.st_size : 1;
+    if (addr - a < size && (best_i < 0 || a > best) && source_name(i)) best = a, best_i = i;
+    if (type == STT_FUNC && (near_i < 0 || a > near) && source_name(i)) near = a, near_i = i;
+  }
+  int64_t i = best_i >= 0 ? best_i : near_i;
+  if (i >= 0) *sym_name = source_name(static_cast<uint32_t>(i)), *sym_addr = reinterpret_cast<void*>(runtime_addr(syms[i]));
+  return true;
+}
+
+void host_reset_for_tests() {
+  for (size_t i = 0; i < g.nex; i++) free(g.ex[i].name);
+  free(g.ex);
+  free(g.slots);
+  if (g.file) munmap(g.file, g.file_size);
+  g = State();
+}
+
+}  // namespace staticdl

@@ -1,0 +1,137 @@
+/* Shared helpers for the dlfcn integration tests.
+ *
+ * Every test host is one C source that is built twice: as a static musl
+ * host linked with staticdl, and as an ordinary dynamic glibc program (the
+ * oracle). Both must print exactly the checked-in .expected file, so the
+ * output never contains an absolute path: the plugin directory arrives as
+ * argv[1], and dlerror() texts have it replaced by "<dir>".
+ *
+ * The sources also compile as C++ (the host-variant tests build basic.c as
+ * a C++ host), so casts from void* are explicit.
+ */
+#ifndef STATICDL_TESTS_COMMON_H
+#define STATICDL_TESTS_COMMON_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef RTLD_DI_LINKMAP
+#define RTLD_DI_LINKMAP 2
+#endif
+#ifndef RTLD_DI_ORIGIN
+#define RTLD_DI_ORIGIN 6
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#ifndef __GLIBC__
+/* glibc declares these in <dlfcn.h>; musl does not (staticdl defines them). */
+void *dlvsym(void *handle, const char *symbol, const char *version);
+int dlinfo(void *handle, int request, void *info);
+#endif
+#ifdef __cplusplus
+}
+#endif
+
+#define TEST_UNUSED __attribute__((unused))
+
+/* The plugin directory (argv[1]); set by test_init(). */
+static const char *test_dir = "";
+
+static TEST_UNUSED void test_init(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s <plugin-dir>\n", argv[0]);
+    exit(2);
+  }
+  test_dir = argv[1];
+  /* Plugins print through the same stdout; keep the order deterministic. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* "<plugin-dir>/<name>" in a static buffer (one of 8, rotating). */
+static TEST_UNUSED const char *plugin_path(const char *name) {
+  static char bufs[8][4096];
+  static int next;
+  char *b = bufs[next++ & 7];
+  snprintf(b, sizeof bufs[0], "%s/%s", test_dir, name);
+  return b;
+}
+
+/* Copies `text` into `out` with every occurrence of the plugin directory
+ * replaced by "<dir>". */
+static TEST_UNUSED const char *replace_dir(const char *text, char *out, size_t size) {
+  size_t dl = strlen(test_dir), o = 0;
+  if (!text) return "(null)";
+  while (*text && o + 1 < size) {
+    if (dl && strncmp(text, test_dir, dl) == 0) {
+      const char *r = "<dir>";
+      while (*r && o + 1 < size) out[o++] = *r++;
+      text += dl;
+    } else {
+      out[o++] = *text++;
+    }
+  }
+  out[o] = 0;
+  return out;
+}
+
+/* Prints "<label>: <dlerror() with the directory replaced>". */
+static TEST_UNUSED void print_dlerror(const char *label) {
+  char buf[4096];
+  const char *e = dlerror();
+  printf("%s: %s\n", label, replace_dir(e, buf, sizeof buf));
+  fflush(stdout);
+}
+
+static TEST_UNUSED const char *base_name(const char *path) {
+  const char *s;
+  if (!path) return "(null)";
+  s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+/* dlopen that must succeed; exits with the error otherwise. */
+static TEST_UNUSED void *must_open(const char *name, int flags) {
+  void *h;
+  fflush(stdout);
+  h = dlopen(plugin_path(name), flags);
+  if (!h) {
+    char buf[4096];
+    printf("FAIL: dlopen %s: %s\n", name, replace_dir(dlerror(), buf, sizeof buf));
+    exit(1);
+  }
+  return h;
+}
+
+/* dlsym that must succeed. */
+static TEST_UNUSED void *must_sym(void *h, const char *sym) {
+  void *p;
+  dlerror();
+  p = dlsym(h, sym);
+  if (!p) {
+    char buf[4096];
+    printf("FAIL: dlsym %s: %s\n", sym, replace_dir(dlerror(), buf, sizeof buf));
+    exit(1);
+  }
+  return p;
+}
+
+/* Typed dlsym: FN(int (*)(int), h, "name"). */
+#define FN(type, h, name) ((type)must_sym((h), (name)))
+
+#define CHECK(cond)                                                  \
+  do {                                                               \
+    if (!(cond)) {                                                   \
+      printf("FAIL: %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
+      exit(1);                                                       \
+    }                                                                \
+  } while (0)
+
+#endif

@@ -1,0 +1,681 @@
+// Unit tests for loader/symtab.h (hashes, GNU/SysV lookup, versioning,
+// validation of malformed tables) and the explicit-symbol part of host.h.
+//
+// Each test builds a small in-memory image (strtab, dynsym, one hash table,
+// optional version tables) with Image, optionally corrupts it, and runs
+// build_symbol_table()/lookup() over it with a MemoryCheck spanning exactly
+// the image, so any read past a table's end would be caught as an error.
+#include <doctest/doctest.h>
+#include <elf.h>
+#include <string.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "host.h"
+#include "symtab.h"
+
+using namespace staticdl;
+
+namespace {
+
+struct TSym {
+  std::string name;
+  uint64_t value = 0x1000;
+  unsigned char type = STT_FUNC;
+  unsigned char bind = STB_GLOBAL;
+  uint16_t shndx = 1;
+  uint16_t versym = 1;
+};
+struct TVerdef {
+  uint16_t ndx, flags;
+  std::string name;
+};
+struct TVernaux {
+  uint16_t other, flags;
+  std::string name;
+};
+struct TVerneed {
+  std::string file;
+  std::vector<TVernaux> aux;
+};
+
+enum class Hash { Gnu, Sysv };
+
+class Image {
+ public:
+  std::vector<TSym> syms;  // dynsym entries 1..n (entry 0 is the null symbol)
+  std::vector<TVerdef> verdefs;
+  std::vector<TVerneed> verneeds;
+  Hash kind = Hash::Gnu;
+  uint32_t nbuckets = 3;
+  bool with_versym = false;
+
+  // Results of build().
+  std::vector<uint64_t> mem;
+  SymbolTableInputs in;
+  MemoryCheck check;
+  std::vector<uint32_t> dynidx;  // dynidx[k]: dynsym index of syms[k]
+  size_t strtab_size = 0;
+
+  void build();
+  uint32_t* hash() { return reinterpret_cast<uint32_t*>(kind == Hash::Gnu ? in.gnu_hash : in.sysv_hash); }
+  uint32_t* gnu_buckets() { return hash() + 4 + 2 * hash()[2]; }
+  uint32_t* gnu_chain() { return gnu_buckets() + hash()[0]; }
+  uint32_t* sysv_buckets() { return hash() + 2; }
+  uint32_t* sysv_chain() { return sysv_buckets() + hash()[0]; }
+  Elf64_Sym* dynsym() { return reinterpret_cast<Elf64_Sym*>(in.symtab); }
+  uintptr_t end() const { return check.hi; }
+
+ private:
+  std::string str_;
+  std::vector<uint8_t> buf_;
+  uint32_t addstr(const std::string& s) {
+    uint32_t off = static_cast<uint32_t>(str_.size());
+    str_ += s;
+    str_.push_back('\0');
+    return off;
+  }
+  size_t put(const void* p, size_t n) {
+    while (buf_.size() % 8) buf_.push_back(0xcc);
+    size_t off = buf_.size();
+    buf_.insert(buf_.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n);
+    return off;
+  }
+  template <typename T>
+  size_t put(const std::vector<T>& v) {
+    return put(v.data(), v.size() * sizeof(T));
+  }
+  std::vector<size_t> order();
+  std::vector<uint32_t> gnu_table(const std::vector<Elf64_Sym>& ds, uint32_t symoffset);
+  std::vector<uint32_t> sysv_table(const std::vector<Elf64_Sym>& ds);
+  std::vector<uint8_t> verdef_bytes();
+  std::vector<uint8_t> verneed_bytes();
+};
+
+// GNU: undefined symbols first (unhashed), then the rest grouped by bucket.
+std::vector<size_t> Image::order() {
+  std::vector<size_t> o(syms.size());
+  for (size_t k = 0; k < o.size(); k++) o[k] = k;
+  if (kind == Hash::Gnu)
+    std::stable_sort(o.begin(), o.end(), [&](size_t a, size_t b) {
+      auto key = [&](size_t k) {
+        return syms[k].shndx == SHN_UNDEF ? -1 : int64_t(gnu_hash(syms[k].name.c_str()) % nbuckets);
+      };
+      return key(a) < key(b);
+    });
+  return o;
+}
+
+std::vector<uint32_t> Image::gnu_table(const std::vector<Elf64_Sym>& ds, uint32_t symoffset) {
+  const uint32_t bloom_size = 2, shift = 6;
+  std::vector<uint32_t> w = {nbuckets, symoffset, bloom_size, shift};
+  std::vector<uint64_t> bloom(bloom_size, 0);
+  std::vector<uint32_t> buckets(nbuckets, 0), chain;
+  for (uint32_t i = symoffset; i < ds.size(); i++) {
+    uint32_t h = gnu_hash(str_.c_str() + ds[i].st_name);
+    bloom[(h / 64) % bloom_size] |= (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> shift) % 64));
+    if (!buckets[h % nbuckets]) buckets[h % nbuckets] = i;
+    bool last = i + 1 == ds.size() || gnu_hash(str_.c_str() + ds[i + 1].st_name) % nbuckets != h % nbuckets;
+    chain.push_back((h & ~1u) | (last ? 1 : 0));
+  }
+  for (uint64_t b : bloom) w.push_back(uint32_t(b)), w.push_back(uint32_t(b >> 32));
+  w.insert(w.end(), buckets.begin(), buckets.end());
+  w.insert(w.end(), chain.begin(), chain.end());
+  return w;
+}
+
+std::vector<uint32_t> Image::sysv_table(const std::vector<Elf64_Sym>& ds) {
+  uint32_t nchain = static_cast<uint32_t>(ds.size());
+  std::vector<uint32_t> buckets(nbuckets, 0), chain(nchain, 0);
+  for (uint32_t i = nchain; i-- > 1;) {  // prepend, so each list is in index order
+    uint32_t b = elf_hash(str_.c_str() + ds[i].st_name) % nbuckets;
+    chain[i] = buckets[b], buckets[b] = i;
+  }
+  std::vector<uint32_t> w = {nbuckets, nchain};
+  w.insert(w.end(), buckets.begin(), buckets.end());
+  w.insert(w.end(), chain.begin(), chain.end());
+  return w;
+}
+
+std::vector<uint8_t> Image::verdef_bytes() {
+  std::vector<uint8_t> out;
+  for (size_t k = 0; k < verdefs.size(); k++) {
+    Elf64_Verdef d = {};
+    Elf64_Verdaux a = {};
+    d.vd_version = VER_DEF_CURRENT, d.vd_flags = verdefs[k].flags, d.vd_ndx = verdefs[k].ndx, d.vd_cnt = 1;
+    d.vd_hash = elf_hash(verdefs[k].name.c_str());
+    d.vd_aux = sizeof(d);
+    d.vd_next = k + 1 < verdefs.size() ? sizeof(d) + sizeof(a) : 0;
+    a.vda_name = addstr(verdefs[k].name);
+    out.insert(out.end(), reinterpret_cast<uint8_t*>(&d), reinterpret_cast<uint8_t*>(&d + 1));
+    out.insert(out.end(), reinterpret_cast<uint8_t*>(&a), reinterpret_cast<uint8_t*>(&a + 1));
+  }
+  return out;
+}
+
+std::vector<uint8_t> Image::verneed_bytes() {
+  std::vector<uint8_t> out;
+  for (size_t k = 0; k < verneeds.size(); k++) {
+    const TVerneed& v = verneeds[k];
+    Elf64_Verneed n = {};
+    n.vn_version = VER_NEED_CURRENT, n.vn_cnt = static_cast<uint16_t>(v.aux.size());
+    n.vn_file = addstr(v.file);
+    n.vn_aux = sizeof(n);
+    n.vn_next = k + 1 < verneeds.size() ? uint32_t(sizeof(n) + v.aux.size() * sizeof(Elf64_Vernaux)) : 0;
+    out.insert(out.end(), reinterpret_cast<uint8_t*>(&n), reinterpret_cast<uint8_t*>(&n + 1));
+    for (size_t j = 0; j < v.aux.size(); j++) {
+      Elf64_Vernaux a = {};
+      a.vna_hash = elf_hash(v.aux[j].name.c_str());
+      a.vna_flags = v.aux[j].flags, a.vna_other = v.aux[j].other;
+      a.vna_name = addstr(v.aux[j].name);
+      a.vna_next = j + 1 < v.aux.size() ? sizeof(a) : 0;
+      out.insert(out.end(), reinterpret_cast<uint8_t*>(&a), reinterpret_cast<uint8_t*>(&a + 1));
+    }
+  }
+  return out;
+}
+
+void Image::build() {
+  str_.assign(1, '\0');
+  std::vector<size_t> o = order();
+  std::vector<Elf64_Sym> ds(1 + syms.size());
+  std::vector<uint16_t> vs(1 + syms.size(), 0);
+  dynidx.assign(syms.size(), 0);
+  uint32_t symoffset = 1;
+  for (size_t j = 0; j < o.size(); j++) {
+    const TSym& t = syms[o[j]];
+    Elf64_Sym& e = ds[j + 1];
+    e.st_name = addstr(t.name), e.st_info = ELF64_ST_INFO(t.bind, t.type), e.st_shndx = t.shndx;
+    e.st_value = t.value, e.st_size = 8;
+    vs[j + 1] = t.versym;
+    dynidx[o[j]] = static_cast<uint32_t>(j + 1);
+    if (t.shndx == SHN_UNDEF) symoffset = static_cast<uint32_t>(j + 2);
+  }
+  std::vector<uint32_t> hash = kind == Hash::Gnu ? gnu_table(ds, symoffset) : sysv_table(ds);
+  std::vector<uint8_t> vd = verdef_bytes(), vn = verneed_bytes();
+  size_t off_str = put(str_.data(), str_.size());
+  size_t off_sym = put(ds), off_hash = put(hash);  // the hash table ends the image
+  size_t off_vs = with_versym ? put(vs) : 0, off_vd = vd.empty() ? 0 : put(vd), off_vn = vn.empty() ? 0 : put(vn);
+  strtab_size = str_.size();
+  mem.assign((buf_.size() + 7) / 8, 0);
+  memcpy(mem.data(), buf_.data(), buf_.size());
+  uintptr_t base = reinterpret_cast<uintptr_t>(mem.data());
+  in = SymbolTableInputs();
+  in.symtab = base + off_sym, in.strtab = base + off_str, in.strsz = str_.size();
+  (kind == Hash::Gnu ? in.gnu_hash : in.sysv_hash) = base + off_hash;
+  if (with_versym) in.versym = base + off_vs;
+  if (!vd.empty()) in.verdef = base + off_vd, in.verdefnum = verdefs.size();
+  if (!vn.empty()) in.verneed = base + off_vn, in.verneednum = verneeds.size();
+  check.lo = base, check.hi = base + buf_.size();
+}
+
+SymbolTable must_build(Image& im) {
+  Expected<SymbolTable> t = build_symbol_table("libt.so", im.in, im.check);
+  CHECK_MESSAGE(bool(t), (t ? "" : t.error().message()));
+  return t ? t.take() : SymbolTable();
+}
+
+std::string build_error(Image& im) {
+  Expected<SymbolTable> t = build_symbol_table("libt.so", im.in, im.check);
+  return t ? std::string("(built)") : std::string(t.error().message());
+}
+
+VersionReq req(const char* name) {
+  VersionReq v;
+  v.name = name, v.hash = elf_hash(name);
+  return v;
+}
+
+// Value of the symbol lookup() finds for `name`, or 0.
+uint64_t value_of(const SymbolTable& t, const char* name, const VersionReq& v = VersionReq()) {
+  int64_t i = t.lookup(SymName(name), v);
+  return i < 0 ? 0 : t.syms[i].st_value;
+}
+
+// A mix of symbols that lookup() must and must not find.
+Image basic_image(Hash kind, uint32_t nbuckets) {
+  Image im;
+  im.kind = kind, im.nbuckets = nbuckets;
+  im.syms = {
+      {"printf", 0x100},
+      {"puts", 0x200},
+      {"data", 0x300, STT_OBJECT},
+      {"Ez", 0x400},  // same gnu_hash as "FY"
+      {"FY", 0x500},
+      {"malloc", 0, STT_FUNC, STB_GLOBAL, SHN_UNDEF},
+      {"loc", 0x600, STT_FUNC, STB_LOCAL},
+      {"zero", 0},
+      {"tvar", 0, STT_TLS, STB_GLOBAL},
+      {"sect", 0x700, STT_SECTION},
+      {"weakf", 0x800, STT_FUNC, STB_WEAK},
+      {"ifn", 0x900, STT_GNU_IFUNC},
+      {"absz", 0, STT_NOTYPE, STB_GLOBAL, SHN_ABS},
+  };
+  im.build();
+  return im;
+}
+
+void check_basic(const SymbolTable& t) {
+  CHECK(value_of(t, "printf") == 0x100);
+  CHECK(value_of(t, "puts") == 0x200);
+  CHECK(value_of(t, "data") == 0x300);
+  CHECK(value_of(t, "Ez") == 0x400);
+  CHECK(value_of(t, "FY") == 0x500);
+  CHECK(value_of(t, "weakf") == 0x800);
+  CHECK(value_of(t, "ifn") == 0x900);
+  CHECK(t.lookup(SymName("tvar"), {}) >= 0);  // TLS at offset 0 is a definition
+  CHECK(t.lookup(SymName("absz"), {}) >= 0);  // so is SHN_ABS 0
+  for (const char* absent : {"malloc", "loc", "zero", "sect", "nothere", "", "printf2", "Ey"})
+    CHECK_MESSAGE(t.lookup(SymName(absent), {}) == -1, absent);
+  CHECK(t.lookup(SymName(nullptr), {}) == -1);
+  int64_t i = t.lookup(SymName("puts"), {});
+  CHECK(i >= 0);
+  if (i >= 0) CHECK(strcmp(t.name_of(uint32_t(i)), "puts") == 0);
+  CHECK(t.name_of(t.nsyms) == nullptr);
+}
+
+}  // namespace
+
+// ---- Hashes ------------------------------------------------------------------------
+
+TEST_CASE("symtab.hashes") {
+  CHECK(gnu_hash("") == 5381);
+  CHECK(gnu_hash("printf") == 0x156b2bb8u);
+  CHECK(elf_hash("") == 0);
+  CHECK(elf_hash("printf") == 0x077905a6u);
+  CHECK(gnu_hash("Ez") == gnu_hash("FY"));
+  // Bytes >= 0x80 are hashed unsigned (x86 char is signed).
+  CHECK(gnu_hash("\xff") == 5381u * 33 + 0xff);
+  CHECK(elf_hash("\xff") == 0xff);
+  // Long names exercise the high-nibble fold of the SysV hash.
+  CHECK(elf_hash("abcdefghijklmnopqrstuvwxyz") == 0x08d1e00au);  // cross-checked in Python
+  SymName n("printf");
+  CHECK(n.gnu == 0x156b2bb8u);
+  CHECK(n.sysv == 0x077905a6u);
+}
+
+// ---- Lookup --------------------------------------------------------------------------
+
+TEST_CASE("symtab.gnu_lookup") {
+  for (uint32_t nb : {1u, 3u, 17u}) {
+    CAPTURE(nb);
+    Image im = basic_image(Hash::Gnu, nb);
+    SymbolTable t = must_build(im);
+    CHECK(t.nsyms == im.syms.size() + 1);
+    CHECK(t.gnu_symoffset == 2);  // null + the one undefined symbol
+    check_basic(t);
+  }
+}
+
+TEST_CASE("symtab.sysv_lookup") {
+  for (uint32_t nb : {1u, 3u, 17u}) {
+    CAPTURE(nb);
+    Image im = basic_image(Hash::Sysv, nb);
+    SymbolTable t = must_build(im);
+    CHECK(t.nsyms == im.syms.size() + 1);
+    check_basic(t);
+  }
+}
+
+TEST_CASE("symtab.empty_gnu_table") {
+  Image im;
+  im.syms = {{"malloc", 0, STT_FUNC, STB_GLOBAL, SHN_UNDEF}};
+  im.build();
+  SymbolTable t = must_build(im);
+  CHECK(t.nsyms == 2);  // every bucket empty: nsyms == symoffset
+  CHECK(t.lookup(SymName("malloc"), {}) == -1);
+}
+
+TEST_CASE("symtab.strtab_only") {
+  Image im = basic_image(Hash::Gnu, 3);
+  SymbolTableInputs in;
+  in.strtab = im.in.strtab, in.strsz = im.in.strsz;
+  Expected<SymbolTable> t = build_symbol_table("libt.so", in, im.check);
+  CHECK(bool(t));
+  if (!t) return;
+  CHECK(t->nsyms == 0);
+  const char* s = t->str(im.dynsym()[im.dynidx[0]].st_name);
+  CHECK(std::string(s ? s : "(null)") == "printf");
+  CHECK(t->lookup(SymName("printf"), {}) == -1);
+}
+
+// ---- Malformed tables ------------------------------------------------------------------
+
+TEST_CASE("symtab.gnu_malformed") {
+  const std::string bad = "libt.so: invalid DT_GNU_HASH table";
+  Image im = basic_image(Hash::Gnu, 3);
+  SUBCASE("bucket below symoffset") {
+    im.gnu_buckets()[0] = 1;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("bucket past the table") {
+    im.gnu_buckets()[1] = 0x7fffffff;  // its chain would start far outside
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("bloom size not a power of two") {
+    im.hash()[2] = 3;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("bloom shift too large") {
+    im.hash()[3] = 64;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("no buckets") {
+    im.hash()[0] = 0;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("huge bucket count") {
+    im.hash()[0] = 0xffffffff;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("last chain unterminated") {
+    uint32_t n = uint32_t(im.syms.size()) + 1 - im.hash()[1];  // chain entries
+    im.gnu_chain()[n - 1] &= ~1u;
+    im.check.hi = reinterpret_cast<uintptr_t>(im.gnu_chain() + n);  // nothing readable after it
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("header outside the image") {
+    im.in.gnu_hash = im.end() - 8;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("symbols outside the image") {
+    im.in.symtab = im.end() - 2 * sizeof(Elf64_Sym);  // nsyms entries do not fit
+    CHECK(build_error(im) == "libt.so: invalid DT_SYMTAB table");
+  }
+  SUBCASE("bad syment") {
+    im.in.syment = 16;
+    CHECK(build_error(im) == "libt.so: invalid DT_SYMENT 16");
+  }
+  SUBCASE("no hash table") {
+    im.in.gnu_hash = 0;
+    CHECK(build_error(im) == "libt.so: no DT_GNU_HASH or DT_HASH table");
+  }
+  SUBCASE("strtab outside the image") {
+    im.in.strsz = im.end() - im.in.strtab + 1;
+    CHECK(build_error(im) == "libt.so: invalid DT_STRTAB table");
+  }
+}
+
+TEST_CASE("symtab.gnu_corrupted_after_build") {
+  // Tables altered after validation still cannot make lookup read outside.
+  Image im = basic_image(Hash::Gnu, 1);
+  SymbolTable t = must_build(im);
+  im.gnu_buckets()[0] = 0xffffffff;
+  CHECK(t.lookup(SymName("printf"), {}) == -1);
+  im.gnu_buckets()[0] = 1;  // below symoffset
+  CHECK(t.lookup(SymName("printf"), {}) == -1);
+  // A chain with no terminator stops at nsyms.
+  im.gnu_buckets()[0] = 2;
+  for (uint32_t k = 0; k + 2 < t.nsyms; k++) im.gnu_chain()[k] &= ~1u;
+  CHECK(t.lookup(SymName("Ey"), {}) == -1);
+  CHECK(value_of(t, "puts") == 0x200);
+}
+
+TEST_CASE("symtab.sysv_malformed") {
+  const std::string bad = "libt.so: invalid DT_HASH table";
+  Image im = basic_image(Hash::Sysv, 3);
+  SUBCASE("bucket out of range") {
+    im.sysv_buckets()[2] = im.hash()[1];  // == nchain
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("chain out of range") {
+    im.sysv_chain()[3] = 0x12345678;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("no buckets") {
+    im.hash()[0] = 0;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("nchain past the image") {
+    im.hash()[1] = 0xffffffff;
+    CHECK(build_error(im) == bad);
+  }
+  SUBCASE("misaligned") {
+    im.in.sysv_hash += 2;
+    CHECK(build_error(im) == bad);
+  }
+}
+
+TEST_CASE("symtab.sysv_chain_cycle_terminates") {
+  Image im = basic_image(Hash::Sysv, 1);  // one bucket: every symbol on one list
+  uint32_t first = im.sysv_buckets()[0];
+  uint32_t second = im.sysv_chain()[first];
+  CHECK(second != 0);
+  if (second == 0) return;
+  im.sysv_chain()[second] = first;  // first -> second -> first -> ...
+  SymbolTable t = must_build(im);   // indices are in range, so it builds
+  CHECK(t.lookup(SymName("nothere"), {}) == -1);
+  CHECK(t.name_of(first) != nullptr);
+  CHECK(t.lookup(SymName(t.name_of(first)), {}) == first);
+  // A self-loop as well.
+  im.sysv_chain()[first] = first;
+  CHECK(t.lookup(SymName("nothere"), {}) == -1);
+  // And a bucket corrupted after the build.
+  im.sysv_buckets()[0] = 0xfffffff0;
+  CHECK(t.lookup(SymName("printf"), {}) == -1);
+}
+
+TEST_CASE("symtab.strings") {
+  Image im = basic_image(Hash::Gnu, 3);
+  SUBCASE("offsets") {
+    SymbolTable t = must_build(im);
+    CHECK(t.str(0) != nullptr);
+    CHECK(*t.str(0) == '\0');
+    CHECK(t.str(t.strsz) == nullptr);
+    CHECK(t.str(~uint64_t(0)) == nullptr);
+    CHECK(t.str(t.strsz - 1) != nullptr);  // the final NUL
+  }
+  SUBCASE("st_name out of range") {
+    uint32_t i = im.dynidx[1];  // "puts"
+    im.dynsym()[i].st_name = 0x7fffffff;
+    SymbolTable t = must_build(im);
+    CHECK(t.name_of(i) == nullptr);
+    CHECK(t.lookup(SymName("puts"), {}) == -1);
+    CHECK(value_of(t, "printf") == 0x100);
+  }
+  SUBCASE("unterminated last string") {
+    // Cut DT_STRSZ so the last string (the last dynsym entry's) loses its NUL.
+    im.in.strsz -= 1;
+    SymbolTable t = must_build(im);
+    uint32_t last = t.nsyms - 1;
+    std::string name = reinterpret_cast<const char*>(im.in.strtab) + im.dynsym()[last].st_name;
+    CHECK(t.name_of(last) == nullptr);
+    CHECK(t.name_of(last - 1) != nullptr);
+    CHECK(t.lookup(SymName(name.c_str()), {}) == -1);
+    CHECK(value_of(t, name == "printf" ? "puts" : "printf") != 0);
+  }
+}
+
+// ---- Versions ----------------------------------------------------------------------------
+
+namespace {
+
+// libv.so defining foo@V1 (hidden), foo@@V2, bar@V1 (hidden only), baz
+// (unversioned), qux@@V1, and referencing ext@GLIBC_2.2.5, ext2@GLIBC_2.34 (weak).
+Image version_image(Hash kind) {
+  Image im;
+  im.kind = kind;
+  im.with_versym = true;
+  im.verdefs = {{1, VER_FLG_BASE, "libv.so"}, {2, 0, "V1"}, {3, 0, "V2"}};
+  im.verneeds = {{"libc.so", {{4, 0, "GLIBC_2.2.5"}, {5, VER_FLG_WEAK, "GLIBC_2.34"}}}};
+  TSym foo1{"foo", 0x10}, foo2{"foo", 0x20}, bar{"bar", 0x30}, baz{"baz", 0x40}, qux{"qux", 0x50};
+  foo1.versym = 0x8002, foo2.versym = 3, bar.versym = 0x8002, baz.versym = 1, qux.versym = 2;
+  TSym ext{"ext", 0, STT_FUNC, STB_GLOBAL, SHN_UNDEF}, ext2{"ext2", 0, STT_FUNC, STB_WEAK, SHN_UNDEF};
+  ext.versym = 4, ext2.versym = 5;
+  im.syms = {ext, ext2, foo1, foo2, bar, baz, qux};
+  im.build();
+  return im;
+}
+
+}  // namespace
+
+TEST_CASE("symtab.version_matching") {
+  for (Hash kind : {Hash::Gnu, Hash::Sysv}) {
+    Image im = version_image(kind);
+    SymbolTable t = must_build(im);
+    // Unversioned request: the default (non-hidden) version or an unversioned symbol.
+    CHECK(value_of(t, "foo") == 0x20);
+    CHECK(value_of(t, "bar") == 0);  // only a hidden version exists
+    CHECK(value_of(t, "baz") == 0x40);
+    CHECK(value_of(t, "qux") == 0x50);
+    // Versioned request (relocation or dlvsym): that version, hidden or not.
+    CHECK(value_of(t, "foo", req("V1")) == 0x10);
+    CHECK(value_of(t, "foo", req("V2")) == 0x20);
+    CHECK(value_of(t, "foo", req("V3")) == 0);
+    CHECK(value_of(t, "bar", req("V1")) == 0x30);
+    CHECK(value_of(t, "bar", req("V2")) == 0);
+    CHECK(value_of(t, "qux", req("V2")) == 0);
+    // The base version names the file; it is not matchable as a version,
+    // and an unversioned definition satisfies any versioned reference (glibc).
+    CHECK(value_of(t, "foo", req("libv.so")) == 0);
+    CHECK(value_of(t, "baz", req("V1")) == 0x40);
+    CHECK(value_of(t, "baz", req("ANY_1.0")) == 0x40);
+    // The hash is compared before the name.
+    VersionReq wrong = req("V1");
+    wrong.hash ^= 1;
+    CHECK(value_of(t, "foo", wrong) == 0);
+    // Undefined references are never definitions.
+    CHECK(t.lookup(SymName("ext"), {}) == -1);
+  }
+}
+
+TEST_CASE("symtab.unversioned_object_matches_versioned_request") {
+  Image im = basic_image(Hash::Gnu, 3);  // no DT_VERSYM
+  SymbolTable t = must_build(im);
+  CHECK(value_of(t, "printf", req("GLIBC_2.2.5")) == 0x100);
+  CHECK(value_of(t, "puts", req("ANYTHING")) == 0x200);
+}
+
+TEST_CASE("symtab.required_and_defined_version") {
+  Image im = version_image(Hash::Gnu);
+  SymbolTable t = must_build(im);
+  VersionReq r = t.required_version(im.dynidx[0]);  // ext
+  CHECK(r.name != nullptr);
+  CHECK(strcmp(r.name ? r.name : "", "GLIBC_2.2.5") == 0);
+  CHECK(r.hash == elf_hash("GLIBC_2.2.5"));
+  CHECK_FALSE(r.weak);
+  r = t.required_version(im.dynidx[1]);  // ext2
+  CHECK(r.name != nullptr);
+  CHECK(strcmp(r.name ? r.name : "", "GLIBC_2.34") == 0);
+  CHECK(r.weak);
+  CHECK(t.required_version(im.dynidx[5]).name == nullptr);  // baz: global
+  CHECK(t.required_version(im.dynidx[2]).name == nullptr);  // foo@V1: a definition
+  CHECK(t.required_version(0).name == nullptr);
+  CHECK(t.required_version(t.nsyms).name == nullptr);
+
+  const char* v1 = t.defined_version(im.dynidx[2]);
+  const char* v2 = t.defined_version(im.dynidx[3]);
+  CHECK(std::string(v1 ? v1 : "(null)") == "V1");
+  CHECK(std::string(v2 ? v2 : "(null)") == "V2");
+  CHECK(t.defined_version(im.dynidx[5]) == nullptr);  // unversioned
+  CHECK(t.defined_version(im.dynidx[0]) == nullptr);  // a reference
+  CHECK(t.defined_version(t.nsyms) == nullptr);
+}
+
+TEST_CASE("symtab.version_malformed") {
+  Image im = version_image(Hash::Gnu);
+  uint8_t* vd = reinterpret_cast<uint8_t*>(im.in.verdef);
+  uint8_t* vn = reinterpret_cast<uint8_t*>(im.in.verneed);
+  auto verdef = [&](int k) { return reinterpret_cast<Elf64_Verdef*>(vd + k * 28); };
+  auto vernaux = [&](int k) { return reinterpret_cast<Elf64_Vernaux*>(vn + 16 + k * 16); };
+  const std::string bad_vd = "libt.so: invalid DT_VERDEF table", bad_vn = "libt.so: invalid DT_VERNEED table";
+  SUBCASE("valid") { CHECK(build_error(im) == "(built)"); }
+  SUBCASE("vd_next out of range") {
+    verdef(0)->vd_next = 0x10000000;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vd_aux out of range") {
+    verdef(1)->vd_aux = 0xfffffff0;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vd_cnt larger than the aux list") {
+    verdef(2)->vd_cnt = 3;  // vda_next == 0 ends the list early
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("verdefnum larger than the list") {
+    im.in.verdefnum = 4;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("verdefnum huge") {
+    im.in.verdefnum = uint64_t(1) << 33;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vd_version") {
+    verdef(1)->vd_version = 2;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vda_name past strsz") {
+    reinterpret_cast<Elf64_Verdaux*>(vd + 28 + 20)->vda_name = uint32_t(im.strtab_size);
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vd_next misaligned") {
+    verdef(0)->vd_next = 27;
+    CHECK(build_error(im) == bad_vd);
+  }
+  SUBCASE("vna_next out of range") {
+    vernaux(0)->vna_next = 0x7ffffff0;
+    CHECK(build_error(im) == bad_vn);
+  }
+  SUBCASE("vn_cnt larger than the list") {
+    reinterpret_cast<Elf64_Verneed*>(vn)->vn_cnt = 100;
+    CHECK(build_error(im) == bad_vn);
+  }
+  SUBCASE("vn_file past strsz") {
+    reinterpret_cast<Elf64_Verneed*>(vn)->vn_file = 0xffffffff;
+    CHECK(build_error(im) == bad_vn);
+  }
+  SUBCASE("verneednum larger than the list") {
+    im.in.verneednum = 2;
+    CHECK(build_error(im) == bad_vn);
+  }
+  SUBCASE("versym outside the image") {
+    im.in.versym = im.end() - 4;
+    CHECK(build_error(im) == "libt.so: invalid DT_VERSYM table");
+  }
+}
+
+// ---- Host: explicit symbols --------------------------------------------------------------
+
+namespace {
+int g_host_a, g_host_b;
+}
+
+TEST_CASE("host.explicit_symbols") {
+  host_reset_for_tests();
+  const HostInfo& info = host_info();
+  CHECK(&host_info() == &info);  // found once
+  CHECK(info.path != nullptr);
+  CHECK(host_lookup(SymName("staticdl_unit_test_symbol"), {}) == nullptr);
+  CHECK(host_add_symbol("staticdl_unit_test_symbol", &g_host_a));
+  CHECK(host_lookup(SymName("staticdl_unit_test_symbol"), {}) == &g_host_a);
+  CHECK(host_lookup(SymName("staticdl_unit_test_symbol"), req("V1")) == &g_host_a);
+  CHECK(host_add_symbol("staticdl_unit_test_symbol", &g_host_b));  // replaces
+  CHECK(host_lookup(SymName("staticdl_unit_test_symbol"), {}) == &g_host_b);
+  for (int i = 0; i < 40; i++) {  // grows the table
+    std::string n = "sdl_explicit_" + std::to_string(i);
+    CHECK(host_add_symbol(n.c_str(), &g_host_a + i));
+  }
+  CHECK(host_lookup(SymName("sdl_explicit_39"), {}) == &g_host_a + 39);
+  HostSymbol s;
+  CHECK(host_find_symbol(SymName("sdl_explicit_7"), {}, &s));
+  CHECK(s.value == reinterpret_cast<uintptr_t>(&g_host_a + 7));
+  CHECK(s.type == STT_NOTYPE);
+  host_reset_for_tests();
+  CHECK(host_lookup(SymName("staticdl_unit_test_symbol"), {}) == nullptr);
+}
+
+TEST_CASE("host.find_address") {
+  host_reset_for_tests();
+  const HostInfo& info = host_info();
+  const char* name = nullptr;
+  void* addr = nullptr;
+  int on_stack = 0;
+  CHECK_FALSE(host_find_address(reinterpret_cast<uintptr_t>(&on_stack), &name, &addr));
+  if (info.phnum) {  // the test binary itself is the host
+    CHECK(host_find_address(reinterpret_cast<uintptr_t>(&g_host_a), &name, &addr));
+    if (name) CHECK(addr != nullptr);
+  }
+  host_reset_for_tests();
+}
