@@ -21,7 +21,7 @@ configure() {
     echo "dev.sh: $BUILD_DIR was configured with another generator; remove it first" >&2
     exit 1
   fi
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" "$@"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN"
 }
 
 case "${1:-}" in

@@ -1,0 +1,100 @@
+// Unit tests for loader/search.h: dynamic string tokens, dirname, and the
+// names the host's own libc provides.
+#include <doctest/doctest.h>
+#include <string.h>
+
+#include "search.h"
+
+using namespace staticdl;
+
+namespace {
+
+// expand_dst as a string; "<false>" when it refuses.
+std::string expand(const char* in, const char* origin = "/opt/app/lib", bool secure = false) {
+  OwnedStr out;
+  if (!expand_dst(in, origin, secure, &out)) return "<false>";
+  return out.c_str();
+}
+
+std::string dirname(const char* path) {
+  OwnedStr out;
+  REQUIRE(dirname_of(path, &out));
+  return out.c_str();
+}
+
+}  // namespace
+
+TEST_CASE("search.expand_dst.origin") {
+  CHECK(expand("$ORIGIN") == "/opt/app/lib");
+  CHECK(expand("$ORIGIN/../plugins") == "/opt/app/lib/../plugins");
+  CHECK(expand("${ORIGIN}/x") == "/opt/app/lib/x");
+  CHECK(expand("${ORIGIN}") == "/opt/app/lib");
+  CHECK(expand("a:$ORIGIN") == "a:/opt/app/lib");  // expansion is per string, not per element
+  CHECK(expand("$ORIGIN$ORIGIN") == "/opt/app/lib/opt/app/lib");
+  CHECK(expand("/x/$ORIGIN/y") == "/x//opt/app/lib/y");
+}
+
+TEST_CASE("search.expand_dst.lib_platform") {
+  CHECK(expand("/usr/$LIB") == "/usr/lib");
+  CHECK(expand("/usr/${LIB}/x") == "/usr/lib/x");
+  CHECK(expand("/p/$PLATFORM") == "/p/x86_64");
+  CHECK(expand("/p/${PLATFORM}/q") == "/p/x86_64/q");
+  // $LIB and $PLATFORM need no origin.
+  CHECK(expand("$LIB", nullptr) == "lib");
+  CHECK(expand("$LIB", "") == "lib");
+}
+
+TEST_CASE("search.expand_dst.plain") {
+  CHECK(expand("") == "");
+  CHECK(expand("/usr/lib") == "/usr/lib");
+  CHECK(expand("relative/dir", nullptr) == "relative/dir");
+}
+
+TEST_CASE("search.expand_dst.refusals") {
+  CHECK(expand("$FOO") == "<false>");
+  CHECK(expand("/a/$FOO/b") == "<false>");
+  CHECK(expand("${FOO}") == "<false>");
+  CHECK(expand("$") == "<false>");
+  CHECK(expand("${ORIGIN") == "<false>");  // unterminated brace
+  // $ORIGINX is a different (unknown) variable, not $ORIGIN followed by X.
+  CHECK(expand("$ORIGINX") == "<false>");
+  CHECK(expand("$ORIGIN_X") == "<false>");
+  CHECK(expand("$LIBS") == "<false>");
+  // $ORIGIN needs an origin, and is refused in secure mode.
+  CHECK(expand("$ORIGIN", nullptr) == "<false>");
+  CHECK(expand("$ORIGIN", "") == "<false>");
+  CHECK(expand("$ORIGIN/x", "/opt", true) == "<false>");
+  CHECK(expand("${ORIGIN}/x", "/opt", true) == "<false>");
+  // Secure mode does not affect the other tokens.
+  CHECK(expand("/usr/$LIB", "/opt", true) == "/usr/lib");
+  CHECK(expand("/plain", "/opt", true) == "/plain");
+}
+
+TEST_CASE("search.expand_dst.non_token_characters") {
+  // $ORIGIN followed by a character that cannot continue a name.
+  CHECK(expand("$ORIGIN.d") == "/opt/app/lib.d");
+  CHECK(expand("$ORIGIN-x") == "/opt/app/lib-x");
+}
+
+TEST_CASE("search.dirname_of") {
+  CHECK(dirname("/a/b/libc.so") == "/a/b");
+  CHECK(dirname("/libx.so") == "/");
+  CHECK(dirname("libx.so") == ".");
+  CHECK(dirname("rel/libx.so") == "rel");
+  CHECK(dirname("./libx.so") == ".");
+  CHECK(dirname("/a/b/") == "/a/b");
+}
+
+TEST_CASE("search.is_host_library") {
+  for (const char* n : {"libc.so", "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
+                        "ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1", "ld-linux-aarch64.so.1",
+                        "libc.musl-x86_64.so.1", "/lib/x86_64-linux-gnu/libc.so.6", "/lib/ld-musl-x86_64.so.1"}) {
+    INFO(n);
+    CHECK(is_host_library(n));
+  }
+  for (const char* n : {"libcrypto.so.3", "libcurl.so.4", "libc_chain.so", "libcx.so", "libc.so.7",
+                        "libmm.so.6", "mylibc.so.6", "libbasic.so", "/opt/libc/libfoo.so", ""}) {
+    INFO(n);
+    CHECK_FALSE(is_host_library(n));
+  }
+}
