@@ -17,7 +17,11 @@
 // names point into it). Its section headers are checked against the file
 // size, its program headers must equal the running image's, and the global
 // definitions go into an open-addressing table keyed by gnu_hash (linear
-// probing, at most half full).
+// probing, at most half full). Link-time optimization (zig's default for
+// -O2 static links) turns every global it does not see exported into a
+// LOCAL symbol, libc's included, so LOCAL default-visibility functions and
+// objects are indexed too, below the globals; a name several locals share
+// is not resolved.
 //
 // All state is one file-scope struct, constant-initialized (no static
 // constructor or destructor), and guarded by the caller's loader lock.
@@ -46,7 +50,9 @@ struct Explicit {
 
 struct Slot {  // .symtab hash table entry; index == 0 means empty
   uint32_t hash = 0;
-  uint32_t index = 0;  // symbol index + 1
+  uint32_t index = 0;      // symbol index + 1
+  bool local = false;      // from an internalized (LOCAL) symbol
+  bool ambiguous = false;  // several locals share the name: never resolved
 };
 
 struct State {
@@ -81,6 +87,27 @@ bool exportable(const Elf64_Sym& s) {
       type != STT_COMMON)
     return false;
   return s.st_value != 0 || type == STT_TLS || s.st_shndx == SHN_ABS;
+}
+
+// A .symtab LOCAL symbol that was a global before link-time optimization
+// internalized it: default visibility and a code or data type. zig links
+// -O2 static hosts with LTO, which leaves libc's printf LOCAL in .symtab.
+bool internalized(const Elf64_Sym& s) {
+  unsigned type = ELF64_ST_TYPE(s.st_info);
+  if (s.st_shndx == SHN_UNDEF || ELF64_ST_BIND(s.st_info) != STB_LOCAL) return false;
+  if (ELF64_ST_VISIBILITY(s.st_other) != STV_DEFAULT) return false;
+  if (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC && type != STT_TLS) return false;
+  return s.st_value != 0 || type == STT_TLS;
+}
+
+// A symbol dladdr may name: an exported one, or from .symtab any local
+// function or object.
+bool nameable(const Elf64_Sym& s) {
+  unsigned type = ELF64_ST_TYPE(s.st_info);
+  if (type == STT_TLS) return false;
+  if (exportable(s)) return true;
+  return g.info.source == HostSource::Symtab && ELF64_ST_BIND(s.st_info) == STB_LOCAL &&
+         (type == STT_FUNC || type == STT_OBJECT) && s.st_shndx != SHN_UNDEF && s.st_value != 0;
 }
 
 uintptr_t runtime_addr(const Elf64_Sym& s) { return s.st_shndx == SHN_ABS ? s.st_value : s.st_value + g.info.bias; }
@@ -239,38 +266,52 @@ bool find_symtab(const uint8_t* f, size_t size) {
   return false;
 }
 
-// Index of the .symtab definition of `name` (hash `h`), or -1.
-int64_t symtab_find(const char* name, uint32_t h) {
-  if (!g.slots) return -1;
+// Slot of `name` (hash `h`) in the .symtab index, or nullptr.
+Slot* symtab_slot(const char* name, uint32_t h) {
+  if (!g.slots) return nullptr;
   size_t mask = g.nslots - 1;
   for (size_t j = h & mask, n = 0; n < g.nslots && g.slots[j].index; j = (j + 1) & mask, n++) {
-    uint32_t i = g.slots[j].index - 1;
-    const char* s = symtab_str(g.syms[i].st_name);
-    if (g.slots[j].hash == h && s && strcmp(s, name) == 0) return i;
+    const char* s = symtab_str(g.syms[g.slots[j].index - 1].st_name);
+    if (g.slots[j].hash == h && s && strcmp(s, name) == 0) return &g.slots[j];
   }
-  return -1;
+  return nullptr;
+}
+
+// Index of the .symtab definition of `name`, or -1 (absent or ambiguous).
+int64_t symtab_find(const char* name, uint32_t h) {
+  const Slot* s = symtab_slot(name, h);
+  return s && !s->ambiguous ? int64_t(s->index) - 1 : -1;
+}
+
+// Adds symbol i; a global shadows a local of the same name, and a name two
+// locals share is ambiguous (two C files' `static int buf`).
+void symtab_insert(uint32_t i, bool local) {
+  const char* name = symtab_str(g.syms[i].st_name);
+  if (!name || !*name) return;
+  uint32_t h = gnu_hash(name);
+  if (Slot* s = symtab_slot(name, h)) {
+    if (local && s->local) s->ambiguous = true;
+    return;
+  }
+  size_t j = h & (g.nslots - 1);
+  while (g.slots[j].index) j = (j + 1) & (g.nslots - 1);
+  g.slots[j].hash = h, g.slots[j].index = i + 1, g.slots[j].local = local;
 }
 
 bool build_symtab_index() {
   size_t count = 0;
   for (uint32_t i = 0; i < g.nsyms; i++)
-    if (exportable(g.syms[i]) && symtab_str(g.syms[i].st_name)) count++;
+    if (exportable(g.syms[i]) || internalized(g.syms[i])) count++;
   if (count == 0) return false;
   size_t n = 16;
   while (n < 2 * count) n *= 2;
-  Slot* slots = static_cast<Slot*>(sd_calloc(n, sizeof(Slot)));
-  if (!slots) return false;
-  g.slots = slots, g.nslots = n;
-  for (uint32_t i = 0; i < g.nsyms; i++) {
-    const char* name = exportable(g.syms[i]) ? symtab_str(g.syms[i].st_name) : nullptr;
-    if (!name || !*name) continue;
-    uint32_t h = gnu_hash(name);
-    if (symtab_find(name, h) >= 0) continue;  // first definition wins
-    size_t j = h & (n - 1);
-    while (slots[j].index) j = (j + 1) & (n - 1);
-    slots[j].hash = h, slots[j].index = i + 1;
-    g.info.nsymbols++;
-  }
+  if (!(g.slots = static_cast<Slot*>(sd_calloc(n, sizeof(Slot))))) return false;
+  g.nslots = n;
+  for (uint32_t i = 0; i < g.nsyms; i++)
+    if (exportable(g.syms[i])) symtab_insert(i, false);
+  for (uint32_t i = 0; i < g.nsyms; i++)
+    if (internalized(g.syms[i])) symtab_insert(i, true);
+  for (size_t j = 0; j < n; j++) g.info.nsymbols += g.slots[j].index && !g.slots[j].ambiguous;
   return true;
 }
 
@@ -376,13 +417,12 @@ bool host_find_address(uintptr_t addr, const char** sym_name, void** sym_addr) {
   int64_t best_i = -1, near_i = -1;
   for (uint32_t i = 0; i < n; i++) {
     const Elf64_Sym& s = syms[i];
-    unsigned type = ELF64_ST_TYPE(s.st_info);
-    if (!exportable(s) || type == STT_TLS) continue;
+    if (!nameable(s)) continue;
     uintptr_t a = runtime_addr(s);
     if (a > addr) continue;
     uint64_t size = s.st_size ? s.st_size : 1;
     if (addr - a < size && (best_i < 0 || a > best) && source_name(i)) best = a, best_i = i;
-    if (type == STT_FUNC && (near_i < 0 || a > near) && source_name(i)) near = a, near_i = i;
+    if (ELF64_ST_TYPE(s.st_info) == STT_FUNC && (near_i < 0 || a > near) && source_name(i)) near = a, near_i = i;
   }
   int64_t i = best_i >= 0 ? best_i : near_i;
   if (i >= 0) *sym_name = source_name(static_cast<uint32_t>(i)), *sym_addr = reinterpret_cast<void*>(runtime_addr(syms[i]));

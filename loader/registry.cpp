@@ -396,6 +396,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   Module* r = *root;
   RelocStats stats;
   Status s = load_dependencies(fresh);
+  for (Module* m : fresh) m->run_code = req.run_init;
   for (size_t i = 0; s && i < fresh.size(); i++)
     if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
   if (s) s = relocate_fresh(r, fresh, &stats);
@@ -410,7 +411,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   debug(DebugStatistics, "%s: %zu objects, relocations: %lu relative, %lu symbolic, %lu irelative", r->name.c_str(),
         fresh.size(), (unsigned long)stats.relative, (unsigned long)stats.symbolic, (unsigned long)stats.irelative);
   Expected<Module*> out = reuse(r, req.flags);
-  run_init(r);
+  if (req.run_init) run_init(r);
   return out;
 }
 

@@ -35,6 +35,8 @@ struct OpenRequest {
   size_t size = 0;
   const char* name = nullptr;  // display name for fd/memory input
   int flags = 0;
+  bool run_init = true;  // false: map and relocate only, run no plugin code
+                         // (no init, no IFUNC resolvers): for the fuzzer
 };
 
 // The handle returned for dlopen(NULL) and for C-library names.

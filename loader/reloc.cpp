@@ -125,7 +125,7 @@ class Relocator {
       if (pass_ == 0) return Status::ok();
       uintptr_t fn = m_.bias + a;
       if (!in_exec_segment(m_, fn)) return fail(Errc::BadElf, "%s: IRELATIVE resolver outside the code", name_);
-      *reinterpret_cast<uintptr_t*>(p) = reinterpret_cast<IfuncResolver>(fn)();
+      *reinterpret_cast<uintptr_t*>(p) = m_.run_code ? reinterpret_cast<IfuncResolver>(fn)() : 0;
       st_->irelative++;
       return Status::ok();
     }
@@ -136,7 +136,8 @@ class Relocator {
     STATICDL_TRY(symbol(r, &d));
     bool late = d.ifunc && d.module == &m_;
     if ((pass_ == 0) == late) return Status::ok();
-    uintptr_t s = d.sym || d.value ? definition_address(d) : 0;
+    uintptr_t s = 0;
+    if (d.sym || d.value) s = (d.ifunc && d.module && !d.module->run_code) ? 0 : definition_address(d);
     return write(r, p, s, a, d.size);
   }
 
