@@ -319,9 +319,10 @@ bool load_symtab() {
   Fd fd(sd_open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
   struct stat st;
   if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) return false;
-  void* p = sd_mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  size_t size = static_cast<size_t>(st.st_size);
+  void* p = sd_mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (p == MAP_FAILED) return false;
-  Mapping m(p, st.st_size);
+  Mapping m(p, size);
   if (!find_symtab(m.data(), m.size()) || !build_symtab_index()) {
     g.syms = nullptr, g.nsyms = 0, g.strtab = nullptr, g.strsz = 0, g.info.nsymbols = 0;
     return false;

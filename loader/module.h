@@ -14,6 +14,7 @@
 #include "containers.h"
 #include "expected.h"
 #include "symtab.h"
+#include "tls.h"
 
 namespace staticdl {
 
@@ -68,6 +69,8 @@ struct Module {
   bool mark = false;      // scratch for graph walks
   bool run_code = true;   // false: never call its IFUNC resolvers or init (fuzzing)
   uint64_t serial = 0;    // load order
+
+  ModuleTls tls;  // PT_TLS state (tls.h)
 
   struct link_map lm {};
 

@@ -12,6 +12,7 @@
 #include "mapper.h"
 #include "reloc.h"
 #include "search.h"
+#include "tls.h"
 
 namespace staticdl {
 
@@ -65,6 +66,7 @@ Module* new_module() {
 }
 
 void delete_module(Module* m) {
+  tls_unregister(*m);  // blocks in every thread, descriptor arguments, module id
   m->~Module();
   free(m);
 }
@@ -122,8 +124,10 @@ Expected<Module*> load_one(const char* name, const Input& in, const struct stat*
   Status s = OwnedStr::make(name, &m->name) && dirname_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
   if (s) s = map_image(name, *img, in, *m);
   if (s) s = parse_dynamic(name, *img, *m);
-  if (s && img->tls >= 0)
-    s = fail(Errc::Unsupported, "%s: thread-local storage (PT_TLS) is not supported yet", name);
+  if (s && img->tls >= 0) {
+    bool need_static = (m->dyn.flags & DF_STATIC_TLS) || has_static_tls_relocs(*m);
+    s = tls_register(name, *m, img->phdrs[static_cast<size_t>(img->tls)], need_static);
+  }
   if (!s) {
     delete_module(m);
     return s.error();
@@ -228,6 +232,7 @@ Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
     m->relocated = true;
   }
   for (Module* m : fresh) STATICDL_TRY(apply_relro(m->name.c_str(), *m));
+  for (Module* m : fresh) tls_publish_static(*m);
   return Status::ok();
 }
 

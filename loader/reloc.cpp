@@ -7,6 +7,7 @@
 #include "dynamic.h"
 #include "lookup.h"
 #include "range.h"
+#include "tls.h"
 
 namespace staticdl {
 
@@ -129,9 +130,8 @@ class Relocator {
       st_->irelative++;
       return Status::ok();
     }
-    if (r.type == Arch::R_COPY || r.type == Arch::R_TLS_DTPMOD || r.type == Arch::R_TLS_DTPOFF ||
-        r.type == Arch::R_TLS_TPOFF || r.type == Arch::R_TLSDESC)
-      return unsupported(r);
+    if (r.type == Arch::R_COPY) return unsupported(r);
+    if (is_tls(r.type)) return pass_ == 0 ? tls(r, p, a) : Status::ok();
     Definition d;
     STATICDL_TRY(symbol(r, &d));
     bool late = d.ifunc && d.module == &m_;
@@ -154,6 +154,61 @@ class Relocator {
     if (r.type == Arch::R_ABS32) return put32u(r, p, s + a);    // S + A : uint32
     if (r.type == Arch::R_SIZE32) return put32u(r, p, z + a);   // Z + A : uint32
     return unsupported(r);
+  }
+
+  static bool is_tls(unsigned t) {
+    return t == Arch::R_TLS_DTPMOD || t == Arch::R_TLS_DTPOFF || t == Arch::R_TLS_TPOFF || t == Arch::R_TLSDESC;
+  }
+
+  // The TLS relocations (tls.h). T = the defining module's TLS block,
+  // O = the symbol's offset in it (st_value):
+  //   DTPMOD   id(T)            DTPOFF  O + A
+  //   TPOFF    T - tp + O + A   (T must be in static TLS)
+  //   TLSDESC  {resolver, argument} for static, dynamic or undefined weak
+  Status tls(const Rel& r, uintptr_t p, int64_t a) {
+    Module* t = &m_;
+    uint64_t o = 0;
+    bool undef = false;
+    if (r.sym) {
+      Definition d;
+      STATICDL_TRY(symbol(r, &d));
+      const char* sn = m_.syms.name_of(r.sym);
+      if (!d.sym && !d.value) undef = true;
+      else if (!d.module)
+        return fail(Errc::Unsupported, "%s: thread-local symbol %s is defined in the host; plugins cannot use the host's TLS variables",
+                    name_, sn);
+      else if (ELF64_ST_TYPE(d.sym->st_info) != STT_TLS)
+        return fail(Errc::BadElf, "%s: TLS relocation against non-TLS symbol %s", name_, sn);
+      else t = d.module, o = d.sym->st_value;
+    }
+    if (!undef && !t->tls.modid)
+      return fail(Errc::BadElf, "%s: TLS relocation but %s has no PT_TLS segment", name_, t->name.c_str());
+    st_->tls++;
+    if (r.type == Arch::R_TLS_DTPMOD) return put64(p, undef ? 0 : t->tls.modid);
+    if (r.type == Arch::R_TLS_DTPOFF) return put64(p, o + a);
+    if (r.type == Arch::R_TLS_TPOFF) {
+      if (undef) return put64(p, 0);
+      if (!t->tls.is_static)
+        return fail(Errc::Unsupported, "%s: initial-exec TLS reference into %s, which was loaded with dynamic TLS",
+                    name_, t->name.c_str());
+      return put64(p, static_cast<uint64_t>(t->tls.tpoff) + o + a);
+    }
+    return tls_desc(p, t, o + a, undef);
+  }
+
+  Status tls_desc(uintptr_t p, Module* t, uint64_t off, bool undef) {
+    STATICDL_TRY(check_place(p, 16));
+    uintptr_t* d = reinterpret_cast<uintptr_t*>(p);
+    if (undef) {
+      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_undefweak), d[1] = off;
+    } else if (t->tls.is_static) {
+      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_static), d[1] = t->tls.tpoff + off;
+    } else {
+      TlsDescArg* arg = tls_desc_arg(m_, t->tls.modid, off);
+      if (!arg) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
+      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_dynamic), d[1] = reinterpret_cast<uintptr_t>(arg);
+    }
+    return Status::ok();
   }
 
   static Status put64(uintptr_t p, uint64_t v) {
@@ -186,6 +241,23 @@ class Relocator {
 };
 
 }  // namespace
+
+namespace {
+template <typename Entry>
+bool table_has_tpoff(uintptr_t addr, uint64_t size) {
+  const Entry* e = reinterpret_cast<const Entry*>(addr);
+  for (uint64_t i = 0; addr && i < size / sizeof(Entry); i++)
+    if (ELF64_R_TYPE(e[i].r_info) == Arch::R_TLS_TPOFF) return true;
+  return false;
+}
+}  // namespace
+
+bool has_static_tls_relocs(const Module& m) {
+  const DynInfo& y = m.dyn;
+  bool plt_rela = y.pltrel == DT_RELA;
+  return table_has_tpoff<Elf64_Rela>(y.rela, y.relasz) || table_has_tpoff<Elf64_Rel>(y.rel, y.relsz) ||
+         (plt_rela ? table_has_tpoff<Elf64_Rela>(y.jmprel, y.pltrelsz) : table_has_tpoff<Elf64_Rel>(y.jmprel, y.pltrelsz));
+}
 
 Status relocate(Module& m, RelocStats* stats) {
   Relocator r(m, stats);

@@ -19,6 +19,7 @@
 #include "registry.h"
 #include "runtime.h"
 #include "search.h"
+#include "tls.h"
 
 extern "C" int __cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 
@@ -47,6 +48,7 @@ void set_error_text(const char* fmt, const char* arg) {
 const BuiltinSymbol kOverrides[] = {
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
+    {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
 };
 const BuiltinSymbol kFallbacks[] = {
     {"dlopen", reinterpret_cast<void*>(&dlopen)},

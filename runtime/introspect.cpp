@@ -8,6 +8,7 @@
 #include <sys/auxv.h>
 
 #include "host.h"
+#include "tls.h"
 #include "registry.h"
 #include "runtime.h"
 
@@ -32,6 +33,8 @@ void module_phdr_info(Module* m, struct dl_phdr_info* info) {
   info->dlpi_name = m->name.c_str();
   info->dlpi_phdr = m->phdrs.begin();
   info->dlpi_phnum = static_cast<uint16_t>(m->phdrs.size());
+  info->dlpi_tls_modid = m->tls.modid;
+  info->dlpi_tls_data = m->tls.modid ? tls_block_if_allocated(m->tls.modid) : nullptr;
   info->dlpi_adds = load_count();
   info->dlpi_subs = unload_count();
 }
