@@ -63,6 +63,7 @@ struct Module {
   Module* root = nullptr;  // the module whose dlopen loaded this one (local scope)
 
   int open_count = 0;     // outstanding dlopen handles
+  int pins = 0;           // pending thread_local destructors: keeps it loaded
   bool global = false;    // RTLD_GLOBAL
   bool nodelete = false;  // RTLD_NODELETE or DF_1_NODELETE
   bool relocated = false, init_started = false, initialized = false, fini_done = false;

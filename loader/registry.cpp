@@ -299,7 +299,7 @@ void collect() {
   Registry& r = reg();
   for (Module* m : r.modules) m->mark = false;
   for (Module* m : r.modules)
-    if (m->open_count > 0 || m->nodelete) mark(m);
+    if (m->open_count > 0 || m->nodelete || m->pins > 0) mark(m);
   Vec<Module*> dead;
   auto doomed = [](Module* m) { return !m->mark && m->open_count >= 0; };  // -1: an outer collect() owns it
   for (size_t i = r.init_order.size(); i-- > 0;)
@@ -425,6 +425,12 @@ Status close_object(Module* h) {
   if (h->open_count <= 0) return fail(Errc::BadHandle, "shared object not open");
   if (--h->open_count == 0) collect();
   return Status::ok();
+}
+
+void pin_module(Module* m) { m->pins++; }
+
+void unpin_module(Module* m) {
+  if (--m->pins == 0 && m->open_count == 0) collect();
 }
 
 void run_exit_finalizers() {

@@ -66,6 +66,11 @@ uint64_t unload_count();  // dlpi_subs
 using FinalizeHook = void (*)(Module& m);
 void set_finalize_hook(FinalizeHook hook);
 
+// Keeps m loaded while a thread_local destructor of it is pending; the
+// last unpin of an otherwise unused module unloads it.
+void pin_module(Module* m);
+void unpin_module(Module* m);
+
 // Runs the finalizers of every loaded module (at exit); does not unmap.
 void run_exit_finalizers();
 

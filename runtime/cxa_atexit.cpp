@@ -83,3 +83,64 @@ void finalize_module(Module& m) {
 }
 
 }  // namespace staticdl
+
+// ---- thread_local destructors ------------------------------------------------
+//
+// __cxa_thread_atexit_impl(dtor, obj, dso) is glibc's hook behind C++
+// thread_local destructors; musl has none, so libc++abi in a plugin falls
+// back to a pthread key of its own, whose destructor would run plugin code
+// at thread exit even after dlclose. Plugins' weak references bind here
+// instead. Destructors run at thread exit (newest first) and, for the
+// thread calling exit(), before the plugins' finalizers, as glibc does.
+// While one is pending, its plugin stays loaded (pin_module).
+
+namespace staticdl {
+namespace {
+
+struct ThreadDtor {
+  void (*fn)(void*);
+  void* obj;
+  Module* module;
+  ThreadDtor* next;
+};
+
+__thread ThreadDtor* t_dtors __attribute__((tls_model("initial-exec")));
+pthread_key_t g_dtor_key;
+pthread_once_t g_dtor_once = PTHREAD_ONCE_INIT;
+
+void run_dtors_of_thread(void*) {
+  while (ThreadDtor* d = t_dtors) {
+    t_dtors = d->next;
+    d->fn(d->obj);
+    if (d->module) {
+      LoaderLock lock;
+      unpin_module(d->module);
+    }
+    free(d);
+  }
+}
+
+void make_dtor_key() { pthread_key_create(&g_dtor_key, run_dtors_of_thread); }
+
+}  // namespace
+
+void run_thread_dtors_at_exit() { run_dtors_of_thread(nullptr); }
+
+}  // namespace staticdl
+
+extern "C" int staticdl_cxa_thread_atexit_impl(void (*fn)(void*), void* obj, void* dso) {
+  using namespace staticdl;
+  ThreadDtor* d = static_cast<ThreadDtor*>(malloc(sizeof(ThreadDtor)));
+  if (!d) return -1;
+  pthread_once(&g_dtor_once, make_dtor_key);
+  Module* m;
+  {
+    LoaderLock lock;
+    m = module_containing(reinterpret_cast<uintptr_t>(dso));
+    if (m) pin_module(m);
+  }
+  *d = ThreadDtor{fn, obj, m, t_dtors};
+  t_dtors = d;
+  pthread_setspecific(g_dtor_key, reinterpret_cast<void*>(1));  // non-null: the key destructor runs
+  return 0;
+}

@@ -49,6 +49,7 @@ const BuiltinSymbol kOverrides[] = {
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
     {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
+    {"__cxa_thread_atexit_impl", reinterpret_cast<void*>(&staticdl_cxa_thread_atexit_impl)},
 };
 const BuiltinSymbol kFallbacks[] = {
     {"dlopen", reinterpret_cast<void*>(&dlopen)},
@@ -65,6 +66,7 @@ const BuiltinSymbol kFallbacks[] = {
 
 void finalize_hook(Module& m) { finalize_module(m); }
 void exit_hook(void*) {
+  run_thread_dtors_at_exit();  // the exiting thread's thread_local objects first, as glibc does
   LoaderLock lock;
   run_exit_finalizers();
 }

@@ -19,4 +19,8 @@ extern "C" void staticdl_cxa_finalize(void* dso);
 // Runs and forgets the handlers registered with a dso handle inside m.
 void finalize_module(Module& m);
 
+// thread_local destructors (cxa_atexit.cpp).
+extern "C" int staticdl_cxa_thread_atexit_impl(void (*fn)(void*), void* obj, void* dso);
+void run_thread_dtors_at_exit();
+
 }  // namespace staticdl
