@@ -72,6 +72,8 @@ struct Module {
   uint64_t serial = 0;    // load order
 
   ModuleTls tls;  // PT_TLS state (tls.h)
+  uintptr_t eh_frame = 0;            // .eh_frame registered with libgcc (runtime/unwind.cpp)
+  void* unwind_object[16] = {};      // libgcc's `struct object` for that registration
 
   struct link_map lm {};
 

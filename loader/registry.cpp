@@ -46,6 +46,7 @@ struct Registry {
   Vec<Module*> init_order;  // initialization order (fini runs in reverse)
   uint64_t adds = 1, subs = 0, serial = 0;
   FinalizeHook finalize = nullptr;
+  ModuleHook loaded = nullptr, unloading = nullptr;
   Module host;
   bool host_ready = false;
 };
@@ -274,6 +275,7 @@ void run_init(Module* m) {
 // ---- unloading ----------------------------------------------------------------
 
 void destroy(Module* m) {
+  if (reg().unloading) reg().unloading(*m);
   link_map_remove(m);
   reg().modules.remove(m);
   reg().globals.remove(m);
@@ -332,6 +334,10 @@ const Vec<Module*>& global_scope() { return reg().globals; }
 uint64_t load_count() { return reg().adds; }
 uint64_t unload_count() { return reg().subs; }
 void set_finalize_hook(FinalizeHook hook) { reg().finalize = hook; }
+void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
+  reg().loaded = loaded;
+  reg().unloading = unloading;
+}
 
 Module* validate_handle(void* h) {
   if (h == host_handle()) return &reg().host;
@@ -412,6 +418,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
     m->serial = ++reg().serial;
     link_map_append(m);
     reg().adds++;
+    if (reg().loaded) reg().loaded(*m);
   }
   debug(DebugStatistics, "%s: %zu objects, relocations: %lu relative, %lu symbolic, %lu irelative", r->name.c_str(),
         fresh.size(), (unsigned long)stats.relative, (unsigned long)stats.symbolic, (unsigned long)stats.irelative);

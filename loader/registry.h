@@ -71,6 +71,11 @@ void set_finalize_hook(FinalizeHook hook);
 void pin_module(Module* m);
 void unpin_module(Module* m);
 
+// Hooks run after a module is relocated (before its initializers) and
+// before it is unmapped (after its finalizers): unwind-table registration.
+using ModuleHook = void (*)(Module& m);
+void set_module_hooks(ModuleHook loaded, ModuleHook unloading);
+
 // Runs the finalizers of every loaded module (at exit); does not unmap.
 void run_exit_finalizers();
 

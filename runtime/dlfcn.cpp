@@ -60,6 +60,7 @@ const BuiltinSymbol kFallbacks[] = {
     {"dlinfo", reinterpret_cast<void*>(&dlinfo)},
     {"dlvsym", reinterpret_cast<void*>(&dlvsym)},
     {"dl_iterate_phdr", reinterpret_cast<void*>(&dl_iterate_phdr)},
+    {"_dl_find_object", reinterpret_cast<void*>(&_dl_find_object)},
     {"staticdl_open_fd", reinterpret_cast<void*>(&staticdl_open_fd)},
     {"staticdl_open_memory", reinterpret_cast<void*>(&staticdl_open_memory)},
 };
@@ -79,6 +80,7 @@ void runtime_init() {
   set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
                      sizeof kFallbacks / sizeof *kFallbacks);
   set_finalize_hook(finalize_hook);
+  install_unwind_hooks();
   // Plugins' finalizers run at exit, before the host's own destructors.
   __cxa_atexit(exit_hook, nullptr, nullptr);
 }

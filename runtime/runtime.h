@@ -7,6 +7,12 @@
 
 #include "module.h"
 
+// glibc's lookup for libgcc's unwinder (unwind.cpp).
+extern "C" {
+struct dl_find_object;
+int _dl_find_object(void* pc, struct dl_find_object* result);
+}
+
 namespace staticdl {
 
 // Introspection (introspect.cpp); called with the loader lock held.
@@ -18,6 +24,9 @@ extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 extern "C" void staticdl_cxa_finalize(void* dso);
 // Runs and forgets the handlers registered with a dso handle inside m.
 void finalize_module(Module& m);
+
+// Unwinder support (unwind.cpp).
+void install_unwind_hooks();
 
 // thread_local destructors (cxa_atexit.cpp).
 extern "C" int staticdl_cxa_thread_atexit_impl(void (*fn)(void*), void* obj, void* dso);
