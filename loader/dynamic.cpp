@@ -153,6 +153,10 @@ Status parse_dynamic(const char* name, const ElfImage& img, Module& m) {
   MemoryCheck mem;
   mem.lo = reinterpret_cast<uintptr_t>(m.image.data());
   mem.hi = mem.lo + m.image.size();
+  mem.ctx = &m;
+  mem.exact = [](const void* ctx, uintptr_t addr, uint64_t size) {
+    return in_segments(*static_cast<const Module*>(ctx), addr, size);
+  };
   Expected<SymbolTable> st = build_symbol_table(name, m.dyn.symin, mem);
   if (!st) return st.error();
   m.syms = st.take();

@@ -340,7 +340,8 @@ uint32_t gnu_hash(const char* name) {
 SymName::SymName(const char* n) : name(n), gnu(gnu_hash(n ? n : "")), sysv(elf_hash(n ? n : "")) {}
 
 bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
-  return hi >= lo && range_contains(lo, hi - lo, addr, size);
+  if (!(hi >= lo && range_contains(lo, hi - lo, addr, size))) return false;
+  return !exact || exact(ctx, addr, size);
 }
 
 // ---- SymbolTable -----------------------------------------------------------------

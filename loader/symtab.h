@@ -44,6 +44,10 @@ struct VersionReq {
 // readable image. Tables are only dereferenced after this check.
 struct MemoryCheck {
   uintptr_t lo = 0, hi = 0;  // the reserved span of the object
+  // When set, the exact test (the mapped segments, not the gaps between
+  // them, which are PROT_NONE); lo/hi are then only a first filter.
+  bool (*exact)(const void* ctx, uintptr_t addr, uint64_t size) = nullptr;
+  const void* ctx = nullptr;
   bool contains(uintptr_t addr, uint64_t size) const;
 };
 
