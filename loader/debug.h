@@ -20,6 +20,8 @@ enum DebugFlag : uint32_t {
 
 // True when AT_SECURE is set: environment variables are ignored.
 bool secure_mode();
+// Tests only: behave as if AT_SECURE were set.
+extern bool g_force_secure_for_tests;
 
 // The enabled flags (parsed from the environment once).
 uint32_t debug_flags();
