@@ -12,7 +12,7 @@ bool Module::contains(uintptr_t addr) const {
 
 bool in_segments(const Module& m, uintptr_t addr, uint64_t size) {
   for (const Segment& s : m.segments)
-    if (range_contains(s.start, s.memsz, addr, size)) return true;
+    if ((s.prot & PROT_READ) && range_contains(s.start, s.memsz, addr, size)) return true;
   return false;
 }
 
@@ -164,6 +164,10 @@ Status parse_dynamic(const char* name, const ElfImage& img, Module& m) {
     m.soname = m.syms.str(m.dyn.soname);
     if (!m.soname) return fail(Errc::BadElf, "%s: DT_SONAME string offset out of range", name);
   }
+  if (m.dyn.has_rpath && !m.syms.str(m.dyn.rpath))
+    return fail(Errc::BadElf, "%s: DT_RPATH string offset out of range", name);
+  if (m.dyn.has_runpath && !m.syms.str(m.dyn.runpath))
+    return fail(Errc::BadElf, "%s: DT_RUNPATH string offset out of range", name);
   m.dyn.symbolic |= (m.dyn.flags & DF_SYMBOLIC) != 0;
   m.nodelete |= (m.dyn.flags_1 & DF_1_NODELETE) != 0;
   return Status::ok();

@@ -116,6 +116,8 @@ static Status verify_load(const char* name, const Elf64_Phdr& ph, size_t i, uint
                 (unsigned long)ph.p_align);
   if (ph.p_align > 1 && (ph.p_vaddr - ph.p_offset) % ph.p_align != 0)
     return fail(Errc::BadElf, "%s: ELF load command address/offset not properly aligned", name);
+  if (!(ph.p_flags & PF_R) && ph.p_memsz)
+    return fail(Errc::Unsupported, "%s: segment %zu is not readable", name, i);
   if ((ph.p_flags & PF_W) && (ph.p_flags & PF_X))
     return fail(Errc::Unsupported, "%s: segment %zu is writable and executable (W+X refused)", name, i);
   return Status::ok();
@@ -146,7 +148,8 @@ static Status verify_layout(const char* name, ElfImage& img) {
 
 static bool inside_load_file(const ElfImage& img, const Elf64_Phdr& ph) {
   for (const Elf64_Phdr& l : img.phdrs)
-    if (l.p_type == PT_LOAD && range_contains(l.p_vaddr, l.p_filesz, ph.p_vaddr, ph.p_filesz)) return true;
+    if (l.p_type == PT_LOAD && (l.p_flags & PF_R) && range_contains(l.p_vaddr, l.p_filesz, ph.p_vaddr, ph.p_filesz))
+      return true;
   return false;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "debug.h"
+#include "dynamic.h"
 #include "host.h"
 #include "registry.h"
 
@@ -24,9 +25,15 @@ void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
 }
 
 bool from_host(const SymName& n, const VersionReq& v, Definition* out) {
-  void* a = host_lookup(n, v);
-  if (!a) return false;
-  *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
+  HostSymbol hs;
+  if (!host_find_symbol(n, v, &hs)) return false;
+  if (hs.type == STT_TLS) {
+    *out = Definition{hs.value, nullptr, nullptr, false, hs.size, true};
+    return true;
+  }
+  uintptr_t a = hs.value;
+  if (hs.type == STT_GNU_IFUNC) a = reinterpret_cast<uintptr_t>(host_lookup(n, v));  // calls the resolver
+  *out = Definition{a, nullptr, nullptr, false, hs.size};
   return true;
 }
 
@@ -79,6 +86,8 @@ void* builtin_fallback(const char* name) {
   return find_builtin(g_builtins.fallbacks, g_builtins.n_fallbacks, name);
 }
 
+bool definition_ok(const Definition& d) { return !d.ifunc || !d.module || in_exec_segment(*d.module, d.value); }
+
 uintptr_t definition_address(const Definition& d) {
   if (d.ifunc) return reinterpret_cast<uintptr_t (*)()>(d.value)();
   return d.value;
@@ -100,6 +109,8 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   if (!name) return fail(Errc::BadElf, "%s: symbol %u has an invalid name offset", m.name.c_str(), i);
   if (ELF64_ST_BIND(s->st_info) == STB_LOCAL) {
     *out = Definition{m.bias + s->st_value, s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+    if (!definition_ok(*out))
+      return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code", m.name.c_str(), name);
     return Status::ok();
   }
   if (void* a = builtin_override(name)) {
@@ -111,6 +122,9 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||
                from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
+  if (found && !definition_ok(*out))
+    return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code of %s", m.name.c_str(), name,
+                out->module->name.c_str());
   if (found) return trace_binding(m, name, *out), Status::ok();
   if (ELF64_ST_BIND(s->st_info) == STB_WEAK) {  // weak undefined: 0
     *out = Definition{};

@@ -23,6 +23,7 @@ struct Definition {
   Module* module = nullptr;        // nullptr for host/builtin definitions
   bool ifunc = false;
   uint64_t size = 0;
+  bool host_tls = false;  // a TLS variable of the host: value is its st_value
 };
 
 // Resolves symbol `i` referenced by `m` (for relocation). Errors name the
@@ -37,6 +38,8 @@ bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definiti
 // Looks in one module only (used by the scopes above and by dladdr).
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
 
+// False when an IFUNC's resolver is not in its module's code.
+bool definition_ok(const Definition& d);
 // The address a definition resolves to, calling an IFUNC resolver.
 uintptr_t definition_address(const Definition& d);
 

@@ -114,8 +114,14 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
     const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
     m.relro_start = page_down(m.bias + r.p_vaddr, img.page);
     m.relro_end = page_down(m.bias + r.p_vaddr + r.p_memsz, img.page);
-    if (!m.contains(m.relro_start) || m.relro_end > reinterpret_cast<uintptr_t>(m.image.data()) + m.image.size())
-      m.relro_start = m.relro_end = 0;
+    bool inside = false;  // within the pages of one writable segment
+    for (const Segment& s : m.segments) {
+      uint64_t lo = page_down(s.start, img.page), hi;
+      if ((s.prot & PROT_WRITE) && page_up(s.start + s.memsz, img.page, &hi))
+        inside |= range_contains(lo, hi - lo, m.relro_start, m.relro_end - m.relro_start);
+    }
+    if (m.relro_end > m.relro_start && !inside)
+      return fail(Errc::BadElf, "%s: PT_GNU_RELRO is not inside a writable segment", name);
   }
   return Status::ok();
 }

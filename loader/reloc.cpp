@@ -7,6 +7,7 @@
 #include "dynamic.h"
 #include "lookup.h"
 #include "range.h"
+#include "registry.h"
 #include "tls.h"
 
 namespace staticdl {
@@ -23,6 +24,13 @@ struct Rel {
   int64_t addend;
   bool has_addend;
 };
+
+// The host as the defining module of its TLS variables.
+Module* host_tls_module() {
+  Module* h = host_handle();
+  if (!h->tls.modid) tls_host_info(&h->tls);
+  return h;
+}
 
 class Relocator {
  public:
@@ -134,6 +142,9 @@ class Relocator {
     if (is_tls(r.type)) return pass_ == 0 ? tls(r, p, a) : Status::ok();
     Definition d;
     STATICDL_TRY(symbol(r, &d));
+    if (d.host_tls)
+      return fail(Errc::BadElf, "%s: relocation %s against the host's thread-local symbol %s", name_,
+                  Arch::reloc_name(r.type), m_.syms.name_of(r.sym));
     bool late = d.ifunc && d.module == &m_;
     if ((pass_ == 0) == late) return Status::ok();
     uintptr_t s = 0;
@@ -173,13 +184,15 @@ class Relocator {
       Definition d;
       STATICDL_TRY(symbol(r, &d));
       const char* sn = m_.syms.name_of(r.sym);
-      if (!d.sym && !d.value) undef = true;
-      else if (!d.module)
-        return fail(Errc::Unsupported, "%s: thread-local symbol %s is defined in the host; plugins cannot use the host's TLS variables",
-                    name_, sn);
-      else if (ELF64_ST_TYPE(d.sym->st_info) != STT_TLS)
+      if (d.host_tls) {
+        t = host_tls_module(), o = d.value;
+      } else if (!d.sym && !d.value) {
+        undef = true;
+      } else if (!d.module || ELF64_ST_TYPE(d.sym->st_info) != STT_TLS) {
         return fail(Errc::BadElf, "%s: TLS relocation against non-TLS symbol %s", name_, sn);
-      else t = d.module, o = d.sym->st_value;
+      } else {
+        t = d.module, o = d.sym->st_value;
+      }
     }
     if (!undef && !t->tls.modid)
       return fail(Errc::BadElf, "%s: TLS relocation but %s has no PT_TLS segment", name_, t->name.c_str());

@@ -329,6 +329,16 @@ void* tls_block_if_allocated(size_t modid) {
   return tv.dtv[modid].gen == gen ? tv.dtv[modid].block : nullptr;
 }
 
+void tls_host_info(ModuleTls* out) {
+  Locked l;
+  locate_reserve();
+  *out = ModuleTls{};
+  out->modid = kHostModid;
+  out->gen = staticdl_tls_slot_gen[kHostModid];
+  out->is_static = true;
+  out->tpoff = g.slots[kHostModid].tpoff;
+}
+
 uint64_t tls_bytes_in_use() {
   Locked l;
   return g.bytes;

@@ -83,6 +83,9 @@ void* tls_block_if_allocated(size_t modid);
 // Allocates a descriptor argument owned by m (freed by tls_unregister).
 TlsDescArg* tls_desc_arg(Module& m, uint64_t modid, uint64_t offset);
 
+// The host's own TLS block as a ModuleTls (module id 1, static).
+void tls_host_info(ModuleTls* out);
+
 // Bytes currently held in TLS blocks and descriptor arguments (tests).
 uint64_t tls_bytes_in_use();
 

@@ -117,6 +117,10 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     if (!h) return set_error_text("%sinvalid handle", ""), nullptr;
     found = lookup_in_handle(h, n, v, &d);
   }
+  if (found && !definition_ok(d)) return set_error_text("%s: IFUNC resolver outside the code", name), nullptr;
+  if (found && d.host_tls) return static_cast<char*>(tls_block(kHostModid)) + d.value;
+  if (found && d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS)  // this thread's instance, as glibc does
+    return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
   if (found) return reinterpret_cast<void*>(definition_address(d));
   const char* obj = h && h != host_handle() ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
   char buf[Error::kMax];
