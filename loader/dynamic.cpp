@@ -30,6 +30,7 @@ struct Table {
   uintptr_t* addr;
   uint64_t* size;
   uint64_t entsize;  // size must be a multiple of this (0: any)
+  uint64_t align;    // address alignment (0: any)
 };
 
 Status check_table(const char* name, const Module& m, const Table& t) {
@@ -43,6 +44,8 @@ Status check_table(const char* name, const Module& m, const Table& t) {
   if (!in_segments(m, *t.addr, *t.size ? *t.size : 1))
     return fail(Errc::BadElf, "%s: %s (0x%lx, 0x%lx bytes) is outside the loaded segments", name, t.what,
                 (unsigned long)(*t.addr - m.bias), (unsigned long)*t.size);
+  if (t.align && *t.addr % t.align)
+    return fail(Errc::BadElf, "%s: %s address 0x%lx is misaligned", name, t.what, (unsigned long)(*t.addr - m.bias));
   return Status::ok();
 }
 
@@ -102,18 +105,27 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
 
 Status check_tables(const char* name, Module& m) {
   DynInfo& y = m.dyn;
-  uint64_t one = 1, init_sz = 1, fini_sz = 1;
+  // Minimum sizes of tables whose size is not in the dynamic section
+  // (check_table zeroes the size of an absent table, so one each).
+  uint64_t sym_sz = sizeof(Elf64_Sym), gnu_sz = 16, hash_sz = 8, versym_sz = 2, verdef_sz = sizeof(Elf64_Verdef),
+           verneed_sz = sizeof(Elf64_Verneed), init_sz = 1, fini_sz = 1;
+  uint64_t jmpent = y.pltrel == DT_REL ? sizeof(Elf64_Rel) : sizeof(Elf64_Rela);
   Table tables[] = {
-      {"DT_STRTAB", &y.symin.strtab, &y.symin.strsz, 0},
-      {"DT_RELA", &y.rela, &y.relasz, sizeof(Elf64_Rela)},
-      {"DT_REL", &y.rel, &y.relsz, sizeof(Elf64_Rel)},
-      {"DT_RELR", &y.relr, &y.relrsz, sizeof(uint64_t)},
-      {"DT_JMPREL", &y.jmprel, &y.pltrelsz, y.pltrel == DT_REL ? sizeof(Elf64_Rel) : sizeof(Elf64_Rela)},
-      {"DT_INIT_ARRAY", &y.init_array, &y.init_arraysz, sizeof(uintptr_t)},
-      {"DT_FINI_ARRAY", &y.fini_array, &y.fini_arraysz, sizeof(uintptr_t)},
-      {"DT_INIT", &y.init, &init_sz, 0},
-      {"DT_FINI", &y.fini, &fini_sz, 0},
-      {"DT_SYMTAB", &y.symin.symtab, &one, 0},
+      {"DT_STRTAB", &y.symin.strtab, &y.symin.strsz, 0, 0},
+      {"DT_RELA", &y.rela, &y.relasz, sizeof(Elf64_Rela), 8},
+      {"DT_REL", &y.rel, &y.relsz, sizeof(Elf64_Rel), 8},
+      {"DT_RELR", &y.relr, &y.relrsz, sizeof(uint64_t), 8},
+      {"DT_JMPREL", &y.jmprel, &y.pltrelsz, jmpent, 8},
+      {"DT_INIT_ARRAY", &y.init_array, &y.init_arraysz, sizeof(uintptr_t), 8},
+      {"DT_FINI_ARRAY", &y.fini_array, &y.fini_arraysz, sizeof(uintptr_t), 8},
+      {"DT_INIT", &y.init, &init_sz, 0, 0},
+      {"DT_FINI", &y.fini, &fini_sz, 0, 0},
+      {"DT_SYMTAB", &y.symin.symtab, &sym_sz, 0, 8},
+      {"DT_GNU_HASH", &y.symin.gnu_hash, &gnu_sz, 0, 8},
+      {"DT_HASH", &y.symin.sysv_hash, &hash_sz, 0, 4},
+      {"DT_VERSYM", &y.symin.versym, &versym_sz, 0, 2},
+      {"DT_VERDEF", &y.symin.verdef, &verdef_sz, 0, 4},
+      {"DT_VERNEED", &y.symin.verneed, &verneed_sz, 0, 4},
   };
   for (const Table& t : tables) STATICDL_TRY(check_table(name, m, t));
   if (y.jmprel && y.pltrel != DT_RELA && y.pltrel != DT_REL)

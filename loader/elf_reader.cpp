@@ -45,8 +45,10 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
 
 Expected<Input> open_path(const char* path, Fd* owner) {
   int fd = sd_open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(Errc::NotFound, "%s: cannot open shared object file: %s", path, strerror(errno));
+  if (fd < 0) {
+    Errc code = (errno == ENOENT || errno == ENOTDIR) ? Errc::NotFound : Errc::Io;  // only those keep a search going
+    return fail(code, "%s: cannot open shared object file: %s", path, strerror(errno));
+  }
   *owner = Fd(fd);
   return input_from_open_fd(path, fd);
 }
@@ -180,6 +182,8 @@ Status verify_program_headers(const char* name, ElfImage& img, uint64_t file_siz
   STATICDL_TRY(verify_layout(name, img));
   if (img.dynamic < 0) return fail(Errc::BadElf, "%s: object has no dynamic section", name);
   const Elf64_Phdr& dyn = img.phdrs[static_cast<size_t>(img.dynamic)];
+  if (dyn.p_vaddr % alignof(Elf64_Dyn))
+    return fail(Errc::BadElf, "%s: PT_DYNAMIC address 0x%lx is misaligned", name, (unsigned long)dyn.p_vaddr);
   if (dyn.p_filesz < sizeof(Elf64_Dyn) || !inside_load_file(img, dyn))
     return fail(Errc::BadElf, "%s: PT_DYNAMIC is not inside a loadable segment", name);
   return Status::ok();

@@ -66,7 +66,7 @@ class Relocator {
       if (!(e & 1)) {
         where = m_.bias + e;
         STATICDL_TRY(check_place(where, 8));
-        *reinterpret_cast<uintptr_t*>(where) += m_.bias;
+        add64(where, m_.bias);
         where += 8;
         st_->relative++;
         continue;
@@ -75,7 +75,7 @@ class Relocator {
       for (uintptr_t p = where; e >>= 1; p += 8) {
         if (!(e & 1)) continue;
         STATICDL_TRY(check_place(p, 8));
-        *reinterpret_cast<uintptr_t*>(p) += m_.bias;
+        add64(p, m_.bias);
         st_->relative++;
       }
       where += 63 * 8;
@@ -124,17 +124,16 @@ class Relocator {
     bool wide = r.type != Arch::R_PC32 && r.type != Arch::R_ABS32 && r.type != Arch::R_ABS32S &&
                 r.type != Arch::R_SIZE32;
     STATICDL_TRY(check_place(p, wide ? 8 : 4));
-    int64_t a = r.has_addend ? r.addend
-                             : (wide ? *reinterpret_cast<int64_t*>(p) : *reinterpret_cast<int32_t*>(p));
+    int64_t a = r.has_addend ? r.addend : (wide ? static_cast<int64_t>(get64(p)) : get32s(p));
     if (r.type == Arch::R_RELATIVE) {
-      if (pass_ == 0) *reinterpret_cast<uintptr_t*>(p) = m_.bias + a, st_->relative++;
+      if (pass_ == 0) (void)put64(p, m_.bias + a), st_->relative++;
       return Status::ok();
     }
     if (r.type == Arch::R_IRELATIVE) {
       if (pass_ == 0) return Status::ok();
       uintptr_t fn = m_.bias + a;
       if (!in_exec_segment(m_, fn)) return fail(Errc::BadElf, "%s: IRELATIVE resolver outside the code", name_);
-      *reinterpret_cast<uintptr_t*>(p) = m_.run_code ? reinterpret_cast<IfuncResolver>(fn)() : 0;
+      (void)put64(p, m_.run_code ? reinterpret_cast<IfuncResolver>(fn)() : 0);
       st_->irelative++;
       return Status::ok();
     }
@@ -211,18 +210,32 @@ class Relocator {
 
   Status tls_desc(uintptr_t p, Module* t, uint64_t off, bool undef) {
     STATICDL_TRY(check_place(p, 16));
-    uintptr_t* d = reinterpret_cast<uintptr_t*>(p);
+    uintptr_t fn, arg;
     if (undef) {
-      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_undefweak), d[1] = off;
+      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_undefweak), arg = off;
     } else if (t->tls.is_static) {
-      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_static), d[1] = t->tls.tpoff + off;
+      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_static), arg = t->tls.tpoff + off;
     } else {
-      TlsDescArg* arg = tls_desc_arg(m_, t->tls.modid, off);
-      if (!arg) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
-      d[0] = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_dynamic), d[1] = reinterpret_cast<uintptr_t>(arg);
+      TlsDescArg* a = tls_desc_arg(m_, t->tls.modid, off);
+      if (!a) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
+      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_dynamic), arg = reinterpret_cast<uintptr_t>(a);
     }
-    return Status::ok();
+    (void)put64(p + 8, arg);
+    return put64(p, fn);
   }
+
+  // Places may be unaligned in a hostile file; memcpy is safe for any.
+  static uint64_t get64(uintptr_t p) {
+    uint64_t v;
+    memcpy(&v, reinterpret_cast<const void*>(p), 8);
+    return v;
+  }
+  static int64_t get32s(uintptr_t p) {
+    int32_t v;
+    memcpy(&v, reinterpret_cast<const void*>(p), 4);
+    return v;
+  }
+  static void add64(uintptr_t p, uint64_t d) { (void)put64(p, get64(p) + d); }
 
   static Status put64(uintptr_t p, uint64_t v) {
     memcpy(reinterpret_cast<void*>(p), &v, 8);

@@ -323,8 +323,14 @@ void* tls_block(size_t modid) {
 }
 
 void* tls_block_if_allocated(size_t modid) {
+  if (modid == 0 || modid >= kMaxTlsModules) return nullptr;
+  {
+    Locked l;
+    const Slot& s = g.slots[modid];
+    if (s.used && s.is_static) return reinterpret_cast<void*>(thread_pointer() + s.tpoff);  // in every thread
+  }
   ThreadVector& tv = staticdl_tls_self;
-  if (modid == 0 || modid >= tv.len) return nullptr;
+  if (modid >= tv.len) return nullptr;
   uint64_t gen = __atomic_load_n(&staticdl_tls_slot_gen[modid], __ATOMIC_ACQUIRE);
   return tv.dtv[modid].gen == gen ? tv.dtv[modid].block : nullptr;
 }

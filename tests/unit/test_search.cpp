@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <string.h>
 
+#include <string>
+
 #include "search.h"
 
 using namespace staticdl;
