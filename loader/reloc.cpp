@@ -1,10 +1,12 @@
 #include "reloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
 #include "debug.h"
 #include "dynamic.h"
+#include "fault.h"
 #include "lookup.h"
 #include "range.h"
 #include "registry.h"
@@ -36,22 +38,30 @@ class Relocator {
  public:
   Relocator(Module& m, RelocStats* st) : m_(m), st_(st), name_(m.name.c_str()) {}
 
+  ~Relocator() { free(cache_); }
+
+  // One pass over the tables; relocations that call this object's own
+  // IFUNC resolvers (IRELATIVE, or a symbol that is an IFUNC of this
+  // object) are kept aside and done last, when everything they may read
+  // is in place.
   Status run() {
+    if (m_.syms.nsyms) cache_ = static_cast<CacheEntry*>(sd_calloc(m_.syms.nsyms, sizeof(CacheEntry)));
     STATICDL_TRY(apply_relr());
-    for (int pass = 0; pass < 2; pass++) {
-      pass_ = pass;
-      STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
-      STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
-      STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
-    }
+    STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
+    STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
+    STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
+    pass_ = 1;
+    for (const Rel& r : late_) STATICDL_TRY(one(r));
     return Status::ok();
   }
 
  private:
   // Place P must lie in a writable segment (text relocations are refused).
+  // Relocations come in runs against one segment: try the last one first.
   Status check_place(uintptr_t p, uint64_t size) {
+    if (last_seg_ && range_contains(last_seg_->start, last_seg_->memsz, p, size)) return Status::ok();
     for (const Segment& s : m_.segments)
-      if ((s.prot & PROT_WRITE) && range_contains(s.start, s.memsz, p, size)) return Status::ok();
+      if ((s.prot & PROT_WRITE) && range_contains(s.start, s.memsz, p, size)) return last_seg_ = &s, Status::ok();
     return fail(Errc::BadElf, "%s: relocation offset 0x%lx is outside the writable segments", name_,
                 (unsigned long)(p - m_.bias));
   }
@@ -106,13 +116,19 @@ class Relocator {
     return fail(Errc::Unsupported, "%s: unsupported relocation type %s (%u)", name_, Arch::reloc_name(r.type), r.type);
   }
 
-  // Resolves the symbol of r; caches the last lookup (runs of relocations
-  // against one symbol are common: GLOB_DAT + JUMP_SLOT + data pointers).
+  // Resolves the symbol of r, once per symbol index: an object refers to
+  // each symbol from several places (GOT, PLT, data pointers).
   Status symbol(const Rel& r, Definition* d) {
     if (r.sym == 0) return Status::ok();
-    if (r.sym == cache_sym_) return *d = cache_def_, Status::ok();
+    if (cache_ && r.sym < m_.syms.nsyms && cache_[r.sym].valid) return *d = cache_[r.sym].def, Status::ok();
     STATICDL_TRY(resolve_reference(m_, r.sym, d));
-    cache_sym_ = r.sym, cache_def_ = *d;
+    if (cache_ && r.sym < m_.syms.nsyms) cache_[r.sym] = CacheEntry{*d, true};
+    return Status::ok();
+  }
+
+  // Keeps r for the final IFUNC pass.
+  Status defer(const Rel& r) {
+    if (!late_.push(r)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
     return Status::ok();
   }
 
@@ -126,11 +142,11 @@ class Relocator {
     STATICDL_TRY(check_place(p, wide ? 8 : 4));
     int64_t a = r.has_addend ? r.addend : (wide ? static_cast<int64_t>(get64(p)) : get32s(p));
     if (r.type == Arch::R_RELATIVE) {
-      if (pass_ == 0) (void)put64(p, m_.bias + a), st_->relative++;
+      (void)put64(p, m_.bias + a), st_->relative++;
       return Status::ok();
     }
     if (r.type == Arch::R_IRELATIVE) {
-      if (pass_ == 0) return Status::ok();
+      if (pass_ == 0) return defer(r);
       uintptr_t fn = m_.bias + a;
       if (!in_exec_segment(m_, fn)) return fail(Errc::BadElf, "%s: IRELATIVE resolver outside the code", name_);
       (void)put64(p, m_.run_code ? reinterpret_cast<IfuncResolver>(fn)() : 0);
@@ -138,14 +154,13 @@ class Relocator {
       return Status::ok();
     }
     if (r.type == Arch::R_COPY) return unsupported(r);
-    if (is_tls(r.type)) return pass_ == 0 ? tls(r, p, a) : Status::ok();
+    if (is_tls(r.type)) return tls(r, p, a);
     Definition d;
     STATICDL_TRY(symbol(r, &d));
     if (d.host_tls)
       return fail(Errc::BadElf, "%s: relocation %s against the host's thread-local symbol %s", name_,
                   Arch::reloc_name(r.type), m_.syms.name_of(r.sym));
-    bool late = d.ifunc && d.module == &m_;
-    if ((pass_ == 0) == late) return Status::ok();
+    if (pass_ == 0 && d.ifunc && d.module == &m_) return defer(r);
     uintptr_t s = 0;
     if (d.sym || d.value) s = (d.ifunc && d.module && !d.module->run_code) ? 0 : definition_address(d);
     return write(r, p, s, a, d.size);
@@ -261,9 +276,14 @@ class Relocator {
   Module& m_;
   RelocStats* st_;
   const char* name_;
-  int pass_ = 0;
-  uint32_t cache_sym_ = 0;
-  Definition cache_def_;
+  struct CacheEntry {
+    Definition def;
+    bool valid;
+  };
+  int pass_ = 0;  // 1: the deferred IFUNC relocations
+  CacheEntry* cache_ = nullptr;  // per symbol index; null if allocation failed
+  Vec<Rel> late_;
+  const Segment* last_seg_ = nullptr;
 };
 
 }  // namespace

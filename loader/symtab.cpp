@@ -204,7 +204,7 @@ int64_t gnu_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver
 }
 
 int64_t sysv_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver) {
-  uint32_t i = t.sysv_buckets[n.sysv % t.sysv_nbuckets];
+  uint32_t i = t.sysv_buckets[n.sysv() % t.sysv_nbuckets];
   for (uint32_t steps = 0; i != STN_UNDEF && steps < t.nsyms; steps++) {  // nsyms == nchain
     if (i >= t.nsyms) return -1;
     if (matches(t, i, n, ver)) return i;
@@ -224,6 +224,7 @@ Status setup_strtab(SymbolTable& t, const char* what, const SymbolTableInputs& i
   if (in.strsz == 0 || !t.mem.contains(in.strtab, in.strsz)) return invalid(what, "DT_STRTAB");
   t.strtab = reinterpret_cast<const char*>(in.strtab);
   t.strsz = in.strsz;
+  t.str_terminated = t.strtab[t.strsz - 1] == 0;
   return Status();
 }
 
@@ -337,7 +338,7 @@ uint32_t gnu_hash(const char* name) {
   return h;
 }
 
-SymName::SymName(const char* n) : name(n), gnu(gnu_hash(n ? n : "")), sysv(elf_hash(n ? n : "")) {}
+SymName::SymName(const char* n) : name(n), gnu(gnu_hash(n ? n : "")) {}
 
 bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
   if (!(hi >= lo && range_contains(lo, hi - lo, addr, size))) return false;
@@ -349,6 +350,7 @@ bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
 const char* SymbolTable::str(uint64_t off) const {
   if (!strtab || off >= strsz) return nullptr;
   const char* s = strtab + off;
+  if (str_terminated) return s;  // every string ends by the table's final NUL
   return memchr(s, 0, strsz - off) ? s : nullptr;
 }
 

@@ -24,12 +24,21 @@ namespace staticdl {
 uint32_t elf_hash(const char* name);
 uint32_t gnu_hash(const char* name);
 
-// A name with both hashes, computed once per lookup.
+// A name with its hashes, computed once per lookup: the GNU hash at once,
+// the SysV hash only if some object without DT_GNU_HASH is searched.
 struct SymName {
   const char* name;
   uint32_t gnu;
-  uint32_t sysv;
   explicit SymName(const char* n);
+  SymName(const char* n, uint32_t gnu_hash_value) : name(n), gnu(gnu_hash_value) {}
+  uint32_t sysv() const {
+    if (!have_sysv_) sysv_ = elf_hash(name ? name : ""), have_sysv_ = true;
+    return sysv_;
+  }
+
+ private:
+  mutable uint32_t sysv_ = 0;
+  mutable bool have_sysv_ = false;
 };
 
 // A version a reference asks for: from the referencing object's VERNEED
@@ -56,6 +65,7 @@ struct SymbolTable {
   uint32_t nsyms = 0;  // derived from the hash table, validated
   const char* strtab = nullptr;
   uint64_t strsz = 0;
+  bool str_terminated = false;  // strtab[strsz-1] == 0: no per-string scan needed
 
   // DT_GNU_HASH
   const uint32_t* gnu_buckets = nullptr;

@@ -35,7 +35,7 @@ struct ErrorSlot {
 thread_local ErrorSlot t_error;
 
 void set_error(const Error& e) {
-  memcpy(t_error.text, e.message(), Error::kMax);
+  snprintf(t_error.text, sizeof t_error.text, "%s", e.message());
   t_error.pending = true;
 }
 void set_error_text(const char* fmt, const char* arg) {

@@ -25,6 +25,7 @@ struct ie_plugin {
 static struct ie_plugin p1, p2;
 
 static pthread_barrier_t step;  /* the old threads and main */
+static pthread_barrier_t new_alive;  /* the new threads */
 static const char *result[kBefore + kAfter][4];
 static void *addr[kBefore + kAfter + 1];
 
@@ -70,6 +71,9 @@ static void *new_thread(void *arg) {
   int id = (int)(intptr_t)arg;
   result[id][0] = use(&p1, 100 + id);
   addr[id] = p1.addr();
+  /* Exit only when all have their address: a thread's static TLS may be
+   * reused by a thread created after it exited. */
+  pthread_barrier_wait(&new_alive);
   return NULL;
 }
 
@@ -90,6 +94,7 @@ int main(int argc, char **argv) {
   const char *m;
   test_init(argc, argv);
   CHECK(pthread_barrier_init(&step, NULL, kBefore + 1) == 0);
+  CHECK(pthread_barrier_init(&new_alive, NULL, kAfter) == 0);
   for (i = 0; i < kBefore; i++) CHECK(pthread_create(&t[i], NULL, old_thread, (void *)(intptr_t)i) == 0);
   load(&p1, "libtls_ie.so", 30);
   pthread_barrier_wait(&step);  /* 1 */

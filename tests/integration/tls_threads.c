@@ -38,6 +38,7 @@ struct plugin {
 static struct plugin pl[kPlugins];
 
 static pthread_barrier_t loaded;       /* the early threads and main */
+static pthread_barrier_t all_in;       /* all 16 threads */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int fails[kPlugins];
 static char first_fail[kPlugins][200];
@@ -115,6 +116,9 @@ static void *worker(void *arg) {
       fail(k, tid, "_Alignas(64) .tbss at %p", pl[k].aligned_bss());
     addrs[tid][k] = pl[k].addr();
   }
+  /* Every thread's blocks are live at once: no thread has exited and left
+   * its block's address to another. */
+  pthread_barrier_wait(&all_in);
   for (r = 0; r < kRounds; r++) {
     for (k = 0; k < kPlugins; k++) pl[k].set(seed_of(tid, k, r));
     pause_a_little(tid, r);
@@ -135,6 +139,7 @@ int main(int argc, char **argv) {
   int i, k, ok = 1;
   test_init(argc, argv);
   CHECK(pthread_barrier_init(&loaded, NULL, kEarly + 1) == 0);
+  CHECK(pthread_barrier_init(&all_in, NULL, kThreads) == 0);
   for (i = 0; i < kEarly; i++) CHECK(pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i) == 0);
   for (k = 0; k < kPlugins; k++) {
     char sym[64];

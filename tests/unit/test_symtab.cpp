@@ -293,7 +293,7 @@ TEST_CASE("symtab.hashes") {
   CHECK(elf_hash("abcdefghijklmnopqrstuvwxyz") == 0x08d1e00au);  // cross-checked in Python
   SymName n("printf");
   CHECK(n.gnu == 0x156b2bb8u);
-  CHECK(n.sysv == 0x077905a6u);
+  CHECK(n.sysv() == 0x077905a6u);
 }
 
 // ---- Lookup --------------------------------------------------------------------------
