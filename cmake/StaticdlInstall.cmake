@@ -1,5 +1,6 @@
 # Install layout:
 #   lib/libstaticdl.a
+#   lib/libstaticdl_cxxrt.a             shared C++ runtime (runtime/cxxrt), zig builds only
 #   lib/staticdl-keep-libc.ld           libc keep table (linker script)
 #   include/staticdl/
 #   lib/pkgconfig/staticdl.pc
@@ -14,6 +15,11 @@ set(STATICDL_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/staticdl"
 install(TARGETS staticdl EXPORT staticdlTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+# lib/libstaticdl_cxxrt.a (staticdl::cxxrt): the shared C++ runtime, when built.
+if(TARGET staticdl_cxxrt)
+  install(TARGETS staticdl_cxxrt EXPORT staticdlTargets
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/staticdl"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(EXPORT staticdlTargets
@@ -38,6 +44,7 @@ install(FILES
   "${PROJECT_BINARY_DIR}/staticdlConfig.cmake"
   "${PROJECT_BINARY_DIR}/staticdlConfigVersion.cmake"
   "${PROJECT_SOURCE_DIR}/cmake/StaticdlHost.cmake"
+  "${PROJECT_SOURCE_DIR}/cmake/StaticdlCxxRuntime.cmake"
   DESTINATION "${STATICDL_INSTALL_CMAKEDIR}")
 
 # pkg-config: Libs carries everything a static host needs, so

@@ -181,6 +181,22 @@ Status validate_phdr(const char* name, const Module& m, const Elf64_Phdr& ph) {
   return Status::ok();
 }
 
+// Like glibc, a small dynamic-TLS module goes to static TLS when there is
+// room to spare: its TLS descriptors then resolve in two instructions and
+// __tls_get_addr needs no allocation. Half of the reserve stays for
+// initial-exec modules, which have no other place. Only where every thread
+// can be reached (musl); in a glibc process the walk sees one thread.
+bool fits_opportunistically(const ModuleTls& t) {
+#if defined(__GLIBC__)
+  (void)t;
+  return false;
+#else
+  uint64_t total = staticdl_tls_reserve_size > kReserveHeader ? staticdl_tls_reserve_size - kReserveHeader : 0;
+  uint64_t len = t.memsz ? t.memsz : 1;
+  return g.reserve_found && t.align <= kStaticAlign && len <= 4096 && g.reserve_used + len <= total / 2;
+#endif
+}
+
 Status place_static(const char* name, ModuleTls& t) {
   if (t.align > kStaticAlign)
     return fail(Errc::Unsupported, "%s: initial-exec TLS alignment %lu exceeds the static reserve's %lu", name,
@@ -245,6 +261,7 @@ Status tls_register(const char* name, Module& m, const Elf64_Phdr& ph, bool need
   t.init = m.bias + ph.p_vaddr, t.filesz = ph.p_filesz, t.memsz = ph.p_memsz;
   t.align = ph.p_align > 1 ? ph.p_align : 1;
   if (need_static) STATICDL_TRY(place_static(name, t));
+  else if (fits_opportunistically(t)) (void)place_static(name, t);
   t.modid = id;
   t.gen = next_gen(id);
   g.slots[id] = Slot{true, t.is_static, t.tpoff, t.init, t.filesz, t.memsz, t.align};

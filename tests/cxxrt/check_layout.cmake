@@ -1,0 +1,81 @@
+# cmake -DREADELF=<readelf> -DHOST=<exe> -DPLUGINS=<so;...> -P check_layout.cmake
+#
+# Shared-runtime layout (runtime/cxxrt):
+#   - each plugin leaves the C++ runtime undefined (__cxa_throw or
+#     __gxx_personality_v0 and friends), defines none of it (no libc++abi,
+#     no libunwind copy) and has no PT_TLS;
+#   - the host's .dynsym defines the runtime (what plugins bind to).
+set(fail "")
+function(dynsyms file out_def out_undef)
+  execute_process(COMMAND "${READELF}" --dyn-syms -W "${file}" OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "readelf failed on ${file}")
+  endif()
+  string(REPLACE "\n" ";" lines "${o}")
+  set(def "")
+  set(undef "")
+  foreach(l IN LISTS lines)
+    # Num: Value Size Type Bind Vis Ndx Name
+    if(l MATCHES "^ *[0-9]+: +[0-9a-f]+ +[0-9]+ +[A-Z_]+ +[A-Z_]+ +[A-Z_]+ +([A-Z0-9]+) +([^ @]+)")
+      if(CMAKE_MATCH_1 STREQUAL "UND")
+        list(APPEND undef "${CMAKE_MATCH_2}")
+      else()
+        list(APPEND def "${CMAKE_MATCH_2}")
+      endif()
+    endif()
+  endforeach()
+  set(${out_def} "${def}" PARENT_SCOPE)
+  set(${out_undef} "${undef}" PARENT_SCOPE)
+endfunction()
+
+set(runtime_syms __cxa_throw __cxa_begin_catch __cxa_allocate_exception __gxx_personality_v0
+    _Unwind_Resume _Unwind_RaiseException _ZTISt13runtime_error _ZTVN10__cxxabiv120__si_class_type_infoE
+    _Znwm _ZdlPv __cxa_get_globals _Unwind_Find_FDE)
+
+foreach(p IN LISTS PLUGINS)
+  get_filename_component(n "${p}" NAME)
+  dynsyms("${p}" def undef)
+  set(imported "")
+  foreach(s IN LISTS runtime_syms)
+    list(FIND def "${s}" i)
+    if(i GREATER -1)
+      string(APPEND fail "${n} defines ${s} (it must use the host's runtime)\n")
+    endif()
+    list(FIND undef "${s}" i)
+    if(i GREATER -1)
+      list(APPEND imported "${s}")
+    endif()
+  endforeach()
+  foreach(s IN LISTS def)
+    if(s MATCHES "^(__cxa_|_Unwind_|__gxx_personality|_ZTVN10__cxxabiv1|__unw_)")
+      string(APPEND fail "${n} defines runtime symbol ${s}\n")
+    endif()
+  endforeach()
+  list(FIND undef "__gxx_personality_v0" i)
+  if(i EQUAL -1)
+    string(APPEND fail "${n} does not import __gxx_personality_v0\n")
+  endif()
+  execute_process(COMMAND "${READELF}" -l -W "${p}" OUTPUT_VARIABLE ph)
+  if(ph MATCHES "\n +TLS ")
+    string(APPEND fail "${n} has a PT_TLS segment\n")
+  endif()
+  list(JOIN imported " " imported)
+  message("${n}: imports ${imported}; no runtime definitions, no TLS")
+endforeach()
+
+get_filename_component(hn "${HOST}" NAME)
+dynsyms("${HOST}" def undef)
+foreach(s IN LISTS runtime_syms ITEMS _ZNSt3__112basic_stringIcNS_11char_traitsIcEENS_9allocatorIcEEE6appendEPKc
+        _ZNSt13runtime_errorC1EPKc __register_frame dl_iterate_phdr)
+  list(FIND def "${s}" i)
+  if(i EQUAL -1)
+    string(APPEND fail "host ${hn} does not export ${s}\n")
+  endif()
+endforeach()
+list(LENGTH def ndef)
+message("${hn}: exports the runtime (${ndef} defined dynamic symbols)")
+
+if(fail)
+  message(FATAL_ERROR "${fail}")
+endif()
+message("ok")
