@@ -1,7 +1,7 @@
 # Helpers for building staticdl hosts and plugins. Used in this tree and
 # installed with the package (find_package(staticdl) includes it).
 #
-# staticdl_add_host(<target> [PIE] [NO_KEEP_LIBC])
+# staticdl_add_host(<target> [PIE] [NO_KEEP_LIBC] [TLS_RESERVE <bytes>])
 #   Turns an existing add_executable() target into a static host whose
 #   dlopen/dlsym/... come from staticdl::staticdl:
 #     -static -rdynamic                   (default: static, non-PIE)
@@ -10,6 +10,8 @@
 #   libc stays in the host's .dynsym for plugins. A target whose sources
 #   (at the time of the call) are all C links with the C driver: libstaticdl.a
 #   needs no C++ runtime. Set LINKER_LANGUAGE yourself to override.
+#   TLS_RESERVE sets the size of the host's static TLS reserve, from which
+#   plugins' initial-exec TLS is allocated (default 16384 bytes).
 #
 # staticdl_add_plugin(<target> <sources>...)
 #   add_library(<target> SHARED ...) as a dlopen()able plugin: lib<target>.so,
@@ -17,8 +19,15 @@
 #   are allowed (they resolve against the host when loaded).
 include_guard(GLOBAL)
 
+# runtime/tls_reserve.c: next to this file when installed, else in the tree.
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/tls_reserve.c")
+  set(_STATICDL_TLS_RESERVE_C "${CMAKE_CURRENT_LIST_DIR}/tls_reserve.c")
+else()
+  set(_STATICDL_TLS_RESERVE_C "${CMAKE_CURRENT_LIST_DIR}/../runtime/tls_reserve.c")
+endif()
+
 function(staticdl_add_host target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "PIE;NO_KEEP_LIBC" "" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "PIE;NO_KEEP_LIBC" "TLS_RESERVE" "")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "staticdl_add_host: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -31,6 +40,17 @@ function(staticdl_add_host target)
   endif()
 
   target_link_libraries(${target} PRIVATE staticdl::staticdl)
+  if(arg_TLS_RESERVE)
+    # The host's own static TLS reserve; libstaticdl.a's default member is
+    # then never pulled in.
+    if(NOT arg_TLS_RESERVE MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "staticdl_add_host: TLS_RESERVE wants a byte count, got '${arg_TLS_RESERVE}'")
+    endif()
+    set(gen "${CMAKE_CURRENT_BINARY_DIR}/${target}_tls_reserve.c")
+    file(WRITE "${gen}.in" "#define STATICDL_TLS_RESERVE ${arg_TLS_RESERVE}\n#include \"${_STATICDL_TLS_RESERVE_C}\"\n")
+    configure_file("${gen}.in" "${gen}" COPYONLY)
+    target_sources(${target} PRIVATE "${gen}")
+  endif()
   if(arg_PIE)
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
     target_compile_options(${target} PRIVATE -fPIE)

@@ -44,6 +44,7 @@ install(FILES
   "${PROJECT_BINARY_DIR}/staticdlConfig.cmake"
   "${PROJECT_BINARY_DIR}/staticdlConfigVersion.cmake"
   "${PROJECT_SOURCE_DIR}/cmake/StaticdlHost.cmake"
+  "${PROJECT_SOURCE_DIR}/runtime/tls_reserve.c"
   "${PROJECT_SOURCE_DIR}/cmake/StaticdlCxxRuntime.cmake"
   DESTINATION "${STATICDL_INSTALL_CMAKEDIR}")
 

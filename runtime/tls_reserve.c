@@ -8,7 +8,7 @@
  *
  * This file is an archive member of libstaticdl.a with the default size.
  * A host that needs another size compiles its own copy with
- * -DSTATICDL_TLS_RESERVE=<bytes> (staticdl_add_host(... TLS_RESERVE n)),
+ * -DSTATICDL_TLS_RESERVE=<bytes> (staticdl_add_host(... TLS_RESERVE n) does that),
  * and the linker then never pulls this one in.
  */
 #ifndef STATICDL_TLS_RESERVE
