@@ -16,6 +16,12 @@ bool in_segments(const Module& m, uintptr_t addr, uint64_t size) {
   return false;
 }
 
+bool in_file_data(const Module& m, uintptr_t addr, uint64_t size) {
+  for (const Segment& s : m.segments)
+    if ((s.prot & PROT_READ) && range_contains(s.start, s.filesz, addr, size)) return true;
+  return false;
+}
+
 bool in_exec_segment(const Module& m, uintptr_t addr) {
   for (const Segment& s : m.segments)
     if ((s.prot & PROT_EXEC) && addr >= s.start && addr - s.start < s.memsz) return true;
@@ -41,7 +47,7 @@ Status check_table(const char* name, const Module& m, const Table& t) {
   if (t.entsize && *t.size % t.entsize)
     return fail(Errc::BadElf, "%s: %s size 0x%lx is not a multiple of %lu", name, t.what, (unsigned long)*t.size,
                 (unsigned long)t.entsize);
-  if (!in_segments(m, *t.addr, *t.size ? *t.size : 1))
+  if (!in_file_data(m, *t.addr, *t.size ? *t.size : 1))
     return fail(Errc::BadElf, "%s: %s (0x%lx, 0x%lx bytes) is outside the loaded segments", name, t.what,
                 (unsigned long)(*t.addr - m.bias), (unsigned long)*t.size);
   if (t.align && *t.addr % t.align)
@@ -167,7 +173,7 @@ Status parse_dynamic(const char* name, const ElfImage& img, Module& m) {
   mem.hi = mem.lo + m.image.size();
   mem.ctx = &m;
   mem.exact = [](const void* ctx, uintptr_t addr, uint64_t size) {
-    return in_segments(*static_cast<const Module*>(ctx), addr, size);
+    return in_file_data(*static_cast<const Module*>(ctx), addr, size);
   };
   Expected<SymbolTable> st = build_symbol_table(name, m.dyn.symin, mem);
   if (!st) return st.error();

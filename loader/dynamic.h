@@ -18,6 +18,10 @@ Status parse_dynamic(const char* name, const ElfImage& img, Module& m);
 
 // [addr, addr+size) lies inside one mapped segment of m.
 bool in_segments(const Module& m, uintptr_t addr, uint64_t size);
+// [addr, addr+size) lies inside the file-backed part (p_filesz) of one
+// readable segment: where every table of the dynamic section must be. This
+// also bounds table walks by the file's size, not by a huge .bss.
+bool in_file_data(const Module& m, uintptr_t addr, uint64_t size);
 // addr lies inside an executable segment of m.
 bool in_exec_segment(const Module& m, uintptr_t addr);
 

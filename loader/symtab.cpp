@@ -250,7 +250,7 @@ Status setup_gnu(SymbolTable& t, const char* what, uintptr_t addr) {
   const uint32_t* h = reinterpret_cast<const uint32_t*>(addr);
   if (!array_ok(t.mem, addr, 4, 4, 8)) return invalid(what, "DT_GNU_HASH");
   t.gnu_nbuckets = h[0], t.gnu_symoffset = h[1], t.gnu_bloom_size = h[2], t.gnu_bloom_shift = h[3];
-  if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 64)
+  if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 32)
     return invalid(what, "DT_GNU_HASH");
   uintptr_t bloom = addr + 16;
   uintptr_t buckets = offset(bloom, uint64_t(t.gnu_bloom_size) * 8);
