@@ -38,6 +38,14 @@ void set_error(const Error& e) {
   snprintf(t_error.text, sizeof t_error.text, "%s", e.message());
   t_error.pending = true;
 }
+// Appends s to the dlerror text at *n (truncating, always terminated).
+void append(size_t* n, const char* s) {
+  size_t len = strnlen(s, sizeof t_error.text - 1 - *n);
+  memcpy(t_error.text + *n, s, len);
+  *n += len;
+  t_error.text[*n] = 0;
+}
+
 void set_error_text(const char* fmt, const char* arg) {
   snprintf(t_error.text, sizeof t_error.text, fmt, arg);
   t_error.pending = true;
@@ -123,12 +131,12 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
   if (found) return reinterpret_cast<void*>(definition_address(d));
   const char* obj = h && h != host_handle() ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
-  char buf[Error::kMax];
-  if (version)
-    snprintf(buf, sizeof buf, "%s: undefined symbol: %s, version %s", obj, name, version);
-  else
-    snprintf(buf, sizeof buf, "%s: undefined symbol: %s", obj, name);
-  set_error_text("%s", buf);
+  // Misses are common (probing for optional symbols): build the text
+  // without printf.
+  size_t len = 0;
+  append(&len, obj), append(&len, ": undefined symbol: "), append(&len, name);
+  if (version) append(&len, ", version "), append(&len, version);
+  t_error.pending = true;
   return nullptr;
 }
 
