@@ -9,12 +9,14 @@
 #include "arch.h"
 #include "fault.h"
 #include "range.h"
+#include "zstd_input.h"
 
 namespace staticdl {
 
 static constexpr uint16_t kMaxPhnum = 4096;
 
 Status Input::read(const char* name, void* dst, uint64_t off, uint64_t n) const {
+  if (zstd) return zstd->read(name, dst, off, n);
   if (!range_within(off, n, size))
     return fail(Errc::BadElf, "%s: file too short", name);
   if (mem) {

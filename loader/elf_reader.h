@@ -19,10 +19,14 @@
 
 namespace staticdl {
 
-// Where the bytes come from. For Fd, `fd` is borrowed; for Memory, `mem`.
+class ZstdSource;
+
+// Where the bytes come from. For Fd, `fd` is borrowed; for Memory, `mem`;
+// for a zstd-compressed plugin, `zstd` (zstd_input.h).
 struct Input {
   int fd = -1;
   const uint8_t* mem = nullptr;
+  ZstdSource* zstd = nullptr;  // set: a forward-only decompressed stream
   uint64_t size = 0;  // file size (fstat) or buffer size
 
   // Reads exactly n bytes at off into dst. Fails (without reading) when the

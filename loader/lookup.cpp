@@ -80,7 +80,7 @@ void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, cons
 }
 
 void* builtin_override(const char* name) {
-  if (name[0] != '_' || name[1] != '_') return nullptr;  // every override is a __ name
+  if (name[0] != '_' && name[0] != 'p') return nullptr;  // overrides: __* and pthread_key_*
   return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
 }
 void* builtin_fallback(const char* name) {

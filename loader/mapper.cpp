@@ -103,7 +103,7 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
     int prot = prot_of(ph.p_flags);
     bool congruent = ((ph.p_vaddr - ph.p_offset) & (img.page - 1)) == 0;
     bool tail_in_readonly = ph.p_memsz > ph.p_filesz && !(prot & PROT_WRITE);
-    if (in.mem || !congruent || tail_in_readonly)
+    if (in.mem || in.zstd || !congruent || tail_in_readonly)
       STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
     else
       STATICDL_TRY(file_segment(name, ph, in, m.bias, img.page, prot));

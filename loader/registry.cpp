@@ -13,6 +13,7 @@
 #include "reloc.h"
 #include "search.h"
 #include "tls.h"
+#include "zstd_input.h"
 
 namespace staticdl {
 
@@ -46,6 +47,7 @@ struct Registry {
   Vec<Module*> init_order;  // initialization order (fini runs in reverse)
   uint64_t adds = 1, subs = 0, serial = 0;
   FinalizeHook finalize = nullptr;
+  EmbeddedLookup embedded = nullptr;
   ModuleHook loaded = nullptr, unloading = nullptr;
   Module host;
   bool host_ready = false;
@@ -117,7 +119,10 @@ Module* find_by_name(const char* name, const Vec<Module*>& extra) {
 // ---- loading one object ---------------------------------------------------
 
 // Reads, maps and parses one object. On failure nothing is left behind.
-Expected<Module*> load_one(const char* name, const Input& in, const struct stat* st) {
+Expected<Module*> load_one(const char* name, const Input& raw, const struct stat* st) {
+  ZstdSource zs;  // a .so.zst streams through this into the mapping
+  Input in = raw;
+  if (is_zstd(raw)) STATICDL_TRY(zs.open(name, raw, &in));
   Expected<ElfImage> img = read_elf(name, in);
   if (!img) return img.error();
   Module* m = new_module();
@@ -181,6 +186,15 @@ bool try_candidate(const char* path, void* ctx) {
 // Finds or loads `name` on behalf of `from` (nullptr: the dlopen caller).
 Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fresh) {
   if (Module* m = find_by_name(name, fresh)) return m;
+  const void* data;
+  size_t size;
+  if (!strchr(name, '/') && reg().embedded && reg().embedded(name, &data, &size)) {
+    debug(DebugLibs, "find library=%s: embedded in the host", name);
+    Expected<Module*> m = load_one(name, input_from_memory(data, size), nullptr);
+    if (!m) return m.error();
+    if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
+    return *m;
+  }
   SearchFrom sf;
   if (from) {
     sf.origin = from->origin.c_str();
@@ -334,6 +348,7 @@ const Vec<Module*>& global_scope() { return reg().globals; }
 uint64_t load_count() { return reg().adds; }
 uint64_t unload_count() { return reg().subs; }
 void set_finalize_hook(FinalizeHook hook) { reg().finalize = hook; }
+void set_embedded_lookup(EmbeddedLookup lookup) { reg().embedded = lookup; }
 void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
   reg().loaded = loaded;
   reg().unloading = unloading;

@@ -71,6 +71,11 @@ void set_finalize_hook(FinalizeHook hook);
 void pin_module(Module* m);
 void unpin_module(Module* m);
 
+// Plugins embedded in the host (runtime/embedded.cpp): consulted for bare
+// names before the file system.
+using EmbeddedLookup = bool (*)(const char* name, const void** data, size_t* size);
+void set_embedded_lookup(EmbeddedLookup lookup);
+
 // Hooks run after a module is relocated (before its initializers) and
 // before it is unmapped (after its finalizers): unwind-table registration.
 using ModuleHook = void (*)(Module& m);

@@ -58,6 +58,8 @@ const BuiltinSymbol kOverrides[] = {
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
     {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
     {"__cxa_thread_atexit_impl", reinterpret_cast<void*>(&staticdl_cxa_thread_atexit_impl)},
+    {"pthread_key_create", reinterpret_cast<void*>(&staticdl_pthread_key_create)},
+    {"pthread_key_delete", reinterpret_cast<void*>(&staticdl_pthread_key_delete)},
 };
 const BuiltinSymbol kFallbacks[] = {
     {"dlopen", reinterpret_cast<void*>(&dlopen)},
@@ -73,7 +75,10 @@ const BuiltinSymbol kFallbacks[] = {
     {"staticdl_open_memory", reinterpret_cast<void*>(&staticdl_open_memory)},
 };
 
-void finalize_hook(Module& m) { finalize_module(m); }
+void finalize_hook(Module& m) {
+  finalize_module(m);
+  delete_module_keys(m);
+}
 void exit_hook(void*) {
   run_thread_dtors_at_exit();  // the exiting thread's thread_local objects first, as glibc does
   LoaderLock lock;
@@ -89,6 +94,7 @@ void runtime_init() {
                      sizeof kFallbacks / sizeof *kFallbacks);
   set_finalize_hook(finalize_hook);
   install_unwind_hooks();
+  install_embedded_lookup();
   // Plugins' finalizers run at exit, before the host's own destructors.
   __cxa_atexit(exit_hook, nullptr, nullptr);
 }
@@ -141,6 +147,9 @@ void* sym_common(void* handle, const char* name, const char* version, const void
 }
 
 }  // namespace
+
+void set_dlerror(const char* fmt, const char* arg) { set_error_text(fmt, arg); }
+
 }  // namespace staticdl
 
 using namespace staticdl;

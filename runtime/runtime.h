@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 
 #include "module.h"
 
@@ -24,6 +25,17 @@ extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 extern "C" void staticdl_cxa_finalize(void* dso);
 // Runs and forgets the handlers registered with a dso handle inside m.
 void finalize_module(Module& m);
+
+// Per-plugin pthread keys (plugin_keys.cpp).
+extern "C" int staticdl_pthread_key_create(pthread_key_t* key, void (*dtor)(void*));
+extern "C" int staticdl_pthread_key_delete(pthread_key_t key);
+void delete_module_keys(Module& m);
+
+// Sets the calling thread's dlerror() text (dlfcn.cpp).
+void set_dlerror(const char* fmt, const char* arg);
+
+// Embedded plugins (embedded.cpp).
+void install_embedded_lookup();
 
 // Unwinder support (unwind.cpp).
 void install_unwind_hooks();

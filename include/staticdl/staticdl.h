@@ -60,6 +60,20 @@ int staticdl_add_symbols(const struct staticdl_symbol *symbols, size_t count);
  * DT_RUNPATH, like ld.so's system directories). Returns 0 or -1. */
 int staticdl_add_search_dir(const char *dir);
 
+/* Plugins embedded in the host (cmake/StaticdlEmbed.cmake generates the
+ * table; images may be zstd-compressed). */
+struct staticdl_embedded {
+  const char *name;           /* e.g. "libgreeter.so" */
+  const unsigned char *data;  /* the image (.so or .so.zst) */
+  unsigned long size;
+};
+/* Loads the embedded plugin `name` (its bare DT_NEEDED names are looked
+ * up among the embedded plugins too). NULL and dlerror() if absent. */
+void *staticdl_open_embedded(const char *name, int flags);
+/* The embedded plugins' names, NULL-terminated; *count receives their
+ * number. NULL when the host embeds none. */
+const char *const *staticdl_list_embedded(size_t *count);
+
 /* "0.1.0" */
 const char *staticdl_version(void);
 
