@@ -5,7 +5,10 @@
 #   include/staticdl/
 #   lib/pkgconfig/staticdl.pc
 #   lib/cmake/staticdl/                 find_package(staticdl): staticdl::staticdl,
-#                                       staticdl_add_host(), staticdl_add_plugin()
+#                                       staticdl_add_host(), staticdl_add_plugin(),
+#                                       staticdl_embed_plugins()
+#   bin/staticdl                        the staticdl command (check, exports, pack,
+#                                       keep-table), when built (cmake/StaticdlTool.cmake)
 include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
 
@@ -46,7 +49,11 @@ install(FILES
   "${PROJECT_SOURCE_DIR}/cmake/StaticdlHost.cmake"
   "${PROJECT_SOURCE_DIR}/runtime/tls_reserve.c"
   "${PROJECT_SOURCE_DIR}/cmake/StaticdlCxxRuntime.cmake"
+  "${PROJECT_SOURCE_DIR}/cmake/StaticdlEmbed.cmake"
   DESTINATION "${STATICDL_INSTALL_CMAKEDIR}")
+if(STATICDL_TOOL)
+  install(PROGRAMS "${STATICDL_TOOL}" DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
 
 # pkg-config: Libs carries everything a static host needs, so
 #   cc -static prog.c $(pkg-config --cflags --libs staticdl)

@@ -7,6 +7,9 @@
 #   STATICDL_LIBC_A          a musl libc.a given on the command line
 #   zig toolchain            <zig>/lib/libc/musl/libc.S for STATICDL_ZIG_TARGET
 #   any other compiler       `cc -print-file-name=libc.a` (e.g. musl-gcc)
+# A libc.a is read by `staticdl keep-table` (tools/staticdl, libelf) when
+# the tool is built (cmake/StaticdlTool.cmake) and STATICDL_KEEP_TABLE_TOOL
+# is on; else, and for zig's libc.S, by tools/gen-keep-table.sh.
 #
 # Defines: target staticdl_keep_libc (builds the file) and
 #          STATICDL_KEEP_LIBC_SCRIPT (its path; empty when disabled).
@@ -18,6 +21,7 @@ if(NOT STATICDL_KEEP_LIBC)
 endif()
 
 set(STATICDL_LIBC_A "" CACHE FILEPATH "musl libc.a to take the keep table from (default: the compiler's)")
+option(STATICDL_KEEP_TABLE_TOOL "Read a libc.a with `staticdl keep-table` (when the tool is built)" ON)
 set(_sdl_gen "${PROJECT_SOURCE_DIR}/tools/gen-keep-table.sh")
 set(_sdl_out "${PROJECT_BINARY_DIR}/staticdl-keep-libc.ld")
 
@@ -49,11 +53,20 @@ if(NOT EXISTS "${_sdl_input}")
 endif()
 message(STATUS "staticdl: libc keep table from ${_sdl_input}")
 
-add_custom_command(
-  OUTPUT "${_sdl_out}"
-  COMMAND "${_sdl_gen}" -o "${_sdl_out}" ${_sdl_args}
-  DEPENDS "${_sdl_gen}" "${_sdl_input}"
-  COMMENT "Generating staticdl-keep-libc.ld"
-  VERBATIM)
+if(_sdl_args MATCHES "^--libc-a;" AND STATICDL_TOOL AND STATICDL_KEEP_TABLE_TOOL)
+  add_custom_command(
+    OUTPUT "${_sdl_out}"
+    COMMAND "${STATICDL_TOOL}" keep-table "${_sdl_input}" -o "${_sdl_out}"
+    DEPENDS "${STATICDL_TOOL}" "${_sdl_input}"
+    COMMENT "Generating staticdl-keep-libc.ld (staticdl keep-table)"
+    VERBATIM)
+else()
+  add_custom_command(
+    OUTPUT "${_sdl_out}"
+    COMMAND "${_sdl_gen}" -o "${_sdl_out}" ${_sdl_args}
+    DEPENDS "${_sdl_gen}" "${_sdl_input}"
+    COMMENT "Generating staticdl-keep-libc.ld"
+    VERBATIM)
+endif()
 add_custom_target(staticdl_keep_libc ALL DEPENDS "${_sdl_out}")
 set(STATICDL_KEEP_LIBC_SCRIPT "${_sdl_out}")

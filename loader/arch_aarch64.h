@@ -7,9 +7,12 @@
 //   R_AARCH64_JUMP_SLOT  S + A   (bound eagerly)
 //   R_AARCH64_RELATIVE   B + A
 //   R_AARCH64_IRELATIVE  (B + A)()
-// TLS (TLS_DTPMOD64, TLS_DTPREL64, TLS_TPREL64, TLSDESC) is refused until
-// the TLS layer lands. The thread pointer (TPIDR_EL0) points at the TCB,
-// with static TLS above it (TLS variant I).
+//   R_AARCH64_TLS_DTPMOD64  module id of S's object
+//   R_AARCH64_TLS_DTPREL64  S + A (offset in that object's block)
+//   R_AARCH64_TLS_TPREL64   block - tp + S + A (static TLS only)
+//   R_AARCH64_TLSDESC       {resolver, argument} (the default TLS dialect)
+// The thread pointer (TPIDR_EL0) points at the TCB, with static TLS above
+// it (TLS variant I); loader/tls.h has the details.
 #pragma once
 
 #include <elf.h>

@@ -13,9 +13,11 @@
 //   R_X86_64_RELATIVE   B + A        (word64)
 //   R_X86_64_IRELATIVE  (B + A)()    (word64: call the resolver)
 //   R_X86_64_SIZE64     Z + A        (Z = st_size)
-// COPY relocations only make sense in executables and are refused. The TLS
-// relocations (DTPMOD64, DTPOFF64, TPOFF64, TLSDESC) are refused until the
-// TLS layer lands.
+//   R_X86_64_DTPMOD64   module id of S's object
+//   R_X86_64_DTPOFF64   S + A (offset in that object's block)
+//   R_X86_64_TPOFF64    block - tp + S + A (static TLS only)
+//   R_X86_64_TLSDESC    {resolver, argument} (-mtls-dialect=gnu2)
+// COPY relocations only make sense in executables and are refused.
 //
 // The thread pointer (%fs base) points at the TCB, with the static TLS
 // blocks below it (TLS variant II).

@@ -1,8 +1,10 @@
-# cmake -DEXE=<program> -DARGS=<;-list> -DEXPECTED=<file> [-DACTUAL=<file>] -P run_compare.cmake
+# cmake -DEXE=<program> -DARGS=<;-list> -DEXPECTED=<file> [-DACTUAL=<file>] [-DEMULATOR=<qemu>]
+#       -P run_compare.cmake
 #
 # Runs EXE with ARGS, and fails unless it exits with 0 and its stdout equals
 # EXPECTED byte for byte. On a mismatch prints a unified diff (expected vs
-# actual), the exit status and stderr.
+# actual), the exit status and stderr. EMULATOR (a cross build's
+# CMAKE_CROSSCOMPILING_EMULATOR) runs EXE when set.
 foreach(v EXE EXPECTED)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "run_compare.cmake: ${v} not set")
@@ -14,7 +16,7 @@ if(NOT ACTUAL)
 endif()
 
 execute_process(
-  COMMAND "${EXE}" ${ARGS}
+  COMMAND ${EMULATOR} "${EXE}" ${ARGS}
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
   RESULT_VARIABLE rc

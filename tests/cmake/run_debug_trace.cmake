@@ -1,5 +1,5 @@
 # cmake -DEXE=<program> -DARGS=<;-list> -DEXPECTED=<file> -DDEBUG=<value>
-#       -DPATTERNS=<;-list of regexes> [-DABSENT=<;-list of regexes>]
+#       -DPATTERNS=<;-list of regexes> [-DABSENT=<;-list of regexes>] [-DEMULATOR=<qemu>]
 #       -P run_debug_trace.cmake
 #
 # Runs EXE with STATICDL_DEBUG=DEBUG (unset when DEBUG is empty). Fails
@@ -19,7 +19,7 @@ else()
   set(env_cmd "${CMAKE_COMMAND}" -E env "STATICDL_DEBUG=${DEBUG}")
 endif()
 execute_process(
-  COMMAND ${env_cmd} "${EXE}" ${ARGS}
+  COMMAND ${env_cmd} ${EMULATOR} "${EXE}" ${ARGS}
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
   RESULT_VARIABLE rc

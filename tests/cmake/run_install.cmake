@@ -3,6 +3,7 @@
 #         -DZIG_CACHE=<dir> -DTOOLCHAIN=<toolchain file> -DGENERATOR=<generator>
 #         -DHOST_SRC=<unmodified_host.c> -DCONSUMER_SRC=<consumer project dir>
 #         -DPLUGIN=<libbasic.so> -DEXPECTED=<unmodified_host.expected>
+#         [-DEMULATOR=<qemu-user, for a cross build's programs>]
 #         -P run_install.cmake
 #
 #   1. cmake --install <build> --prefix <WORK>/prefix, and check the layout;
@@ -30,7 +31,7 @@ function(run what)
 endfunction()
 
 function(compare what exe)
-  execute_process(COMMAND "${exe}" "${PLUGIN}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+  execute_process(COMMAND ${EMULATOR} "${exe}" "${PLUGIN}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
                   TIMEOUT 60)
   file(READ "${EXPECTED}" expected)
   if(NOT rc STREQUAL "0" OR NOT out STREQUAL expected)

@@ -8,7 +8,7 @@
  *
  * Usage (built natively with the host compiler, like tests/tools/elfpatch):
  *
- *   corpus_gen EXPECTED.tsv OUTDIR FLAVOR=PLUGIN.so...
+ *   corpus_gen [-a ARCH.tsv] EXPECTED.tsv OUTDIR FLAVOR=PLUGIN.so...
  *
  * Inputs are the valid plugins built from corpus_plugin.c, one per flavor:
  *   gnu    zig/lld, DT_GNU_HASH, DT_VERDEF, DT_SONAME/DT_RUNPATH, INIT/FINI
@@ -29,7 +29,13 @@
  * legitimately accepts (a harmless change); the runner then dlclose()s it.
  * Every generated file must match a pattern and every pattern must be used,
  * so a mutation that stops applying after a relink fails the build rather
- * than silently shrinking the corpus.
+ * than silently shrinking the corpus. -a ARCH.tsv (expected.<arch>.tsv, for
+ * an aarch64 corpus) is read first: its lines replace the lines of
+ * EXPECTED.tsv with the same pattern (texts that name the machine or its
+ * relocations), which are then not required to match anything.
+ *
+ * Relocation mutations use the numbers of the input's e_machine (x86_64 or
+ * aarch64; see Machine).
  *
  * Files are patched by parsing them (ELF64 little-endian: program headers,
  * PT_DYNAMIC, the tables it points to, relocations), never at fixed
@@ -65,6 +71,32 @@
 #include <sys/stat.h>
 
 #define PAGE 0x1000ull
+
+/* ---- relocation numbers of the input's machine ------------------------------ */
+
+/* Set from each input's e_machine (x86_64 or aarch64) before its mutations
+ * run. `static_only` is a relocation only static links use (the loader
+ * must refuse it as unsupported); `pc32` a 32-bit PC-relative one the
+ * loader applies (and so must check for overflow). */
+typedef struct {
+  const char *name;
+  uint32_t abs64, glob_dat, jump_slot, relative, copy, dtpmod64, dtpoff64, tpoff64, tlsdesc, static_only,
+      none, pc32, irelative;
+  uint16_t other_machine; /* hdr-other-machine */
+} Machine;
+static const Machine kX86_64 = {"x86_64", R_X86_64_64, R_X86_64_GLOB_DAT, R_X86_64_JUMP_SLOT,
+                                R_X86_64_RELATIVE, R_X86_64_COPY, R_X86_64_DTPMOD64, R_X86_64_DTPOFF64,
+                                R_X86_64_TPOFF64, R_X86_64_TLSDESC, R_X86_64_GOTPCREL, R_X86_64_NONE,
+                                R_X86_64_PC32, R_X86_64_IRELATIVE, EM_AARCH64};
+#ifndef R_AARCH64_IRELATIVE
+#define R_AARCH64_IRELATIVE 1032
+#endif
+static const Machine kAArch64 = {"aarch64", R_AARCH64_ABS64, R_AARCH64_GLOB_DAT, R_AARCH64_JUMP_SLOT,
+                                 R_AARCH64_RELATIVE, R_AARCH64_COPY, R_AARCH64_TLS_DTPMOD,
+                                 R_AARCH64_TLS_DTPREL, R_AARCH64_TLS_TPREL, R_AARCH64_TLSDESC,
+                                 R_AARCH64_ADR_GOT_PAGE, R_AARCH64_NONE, R_AARCH64_PREL32,
+                                 R_AARCH64_IRELATIVE, EM_X86_64};
+static const Machine *R = &kX86_64;
 
 /* ---- the file being mutated ------------------------------------------------ */
 
@@ -254,7 +286,7 @@ struct SymRel {
 static int sym_rel(Elf *e, Elf64_Rela *r, void *arg) {
   struct SymRel *q = arg;
   uint32_t t = ELF64_R_TYPE(r->r_info);
-  if (q->type ? t != q->type : (t != R_X86_64_64 && t != R_X86_64_GLOB_DAT && t != R_X86_64_JUMP_SLOT)) return 0;
+  if (q->type ? t != q->type : (t != R->abs64 && t != R->glob_dat && t != R->jump_slot)) return 0;
   Elf64_Sym *s = sym(e, ELF64_R_SYM(r->r_info));
   if (!s || ELF64_R_SYM(r->r_info) == 0) return 0;
   if (q->own != is_defined(s)) return 0;
@@ -316,7 +348,7 @@ MUT(hdr_data_none) { e->eh->e_ident[EI_DATA] = ELFDATANONE; return 0; }
 MUT(hdr_ident_version) { e->eh->e_ident[EI_VERSION] = 2; return 0; }
 MUT(hdr_e_version) { e->eh->e_version = 2; return 0; }
 MUT(hdr_osabi) { e->eh->e_ident[EI_OSABI] = ELFOSABI_ARM; return 0; }
-MUT(hdr_aarch64) { e->eh->e_machine = EM_AARCH64; return 0; }
+MUT(hdr_other_machine) { e->eh->e_machine = R->other_machine; return 0; } /* the other supported one */
 MUT(hdr_i386) { e->eh->e_machine = EM_386; return 0; }
 MUT(hdr_machine_unknown) { e->eh->e_machine = 0x1234; return 0; }
 MUT(hdr_et_exec) { e->eh->e_type = ET_EXEC; return 0; }
@@ -603,7 +635,7 @@ MUT(sym_undefined) { /* an import renamed to a string the host does not define *
   return s && o >= 0 ? (s->st_name = (uint32_t)o, 0) : -1;
 }
 MUT(sym_ifunc_in_data) { /* an own data symbol retyped STT_GNU_IFUNC: its "resolver" is data */
-  Elf64_Rela *r = symrel(e, R_X86_64_GLOB_DAT, 1);
+  Elf64_Rela *r = symrel(e, R->glob_dat, 1);
   Elf64_Sym *s = r ? sym(e, ELF64_R_SYM(r->r_info)) : NULL;
   return s ? (s->st_info = ELF64_ST_INFO(ELF64_ST_BIND(s->st_info), STT_GNU_IFUNC), 0) : -1;
 }
@@ -690,7 +722,7 @@ SYSV(sysvhash_bucket_range, s.buckets[0] = 0x7fffffff)
 SYSV(sysvhash_chain_range, s.chain[s.hdr[1] - 1] = 0x7fffffff)
 MUT(sysvhash_chain_cycle) { /* the bucket of an own symbol (looked up when relocating) loops */
   Sysv s;
-  Elf64_Rela *r = symrel(e, R_X86_64_GLOB_DAT, 1);
+  Elf64_Rela *r = symrel(e, R->glob_dat, 1);
   const char *name = r ? str(e, sym(e, ELF64_R_SYM(r->r_info))->st_name) : NULL;
   if (!name || sysv(e, &s) || s.hdr[1] < 3) return -1;
   uint32_t target = ELF64_R_SYM(r->r_info), other = target == 1 ? 2 : 1;
@@ -710,25 +742,25 @@ MUT(rel_offset_text) {
   return r && t ? (r->r_offset = t->p_vaddr + 0x10, 0) : -1;
 }
 MUT(rel_offset_rodata) {
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
+  Elf64_Rela *r = rela_of(e, R->relative);
   uint64_t s = dval(e, DT_SYMTAB);
   return r && s ? (r->r_offset = s, 0) : -1;
 }
 MUT(rel_offset_past_end) {
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
+  Elf64_Rela *r = rela_of(e, R->relative);
   return r ? (r->r_offset = outside(e), 0) : -1;
 }
 MUT(rel_offset_huge) {
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
+  Elf64_Rela *r = rela_of(e, R->relative);
   return r ? (r->r_offset = UINT64_MAX - 3, 0) : -1;
 }
 MUT(rel_offset_straddle) { /* 8 bytes written, 4 of them past the last segment */
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
+  Elf64_Rela *r = rela_of(e, R->relative);
   Elf64_Phdr *l = last_load(e);
   return r && l ? (r->r_offset = l->p_vaddr + l->p_memsz - 4, 0) : -1;
 }
 MUT(rel_jmprel_offset_text) {
-  Elf64_Rela *r = rela_of(e, R_X86_64_JUMP_SLOT);
+  Elf64_Rela *r = rela_of(e, R->jump_slot);
   Elf64_Phdr *t = load_with(e, PF_X, 0);
   return r && t ? (r->r_offset = t->p_vaddr, 0) : -1;
 }
@@ -741,38 +773,38 @@ static int retype(Elf *e, uint32_t type) {
   return r ? (r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), type), 0) : -1;
 }
 MUT(rel_type_unknown) { return retype(e, 200); }
-MUT(rel_type_copy) { return retype(e, R_X86_64_COPY); }
+MUT(rel_type_copy) { return retype(e, R->copy); }
 /* TLS relocations against symbols that are not STT_TLS. */
 static int retype_own(Elf *e, uint32_t type) {
-  Elf64_Rela *r = symrel(e, R_X86_64_GLOB_DAT, 1);
+  Elf64_Rela *r = symrel(e, R->glob_dat, 1);
   return r ? (r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), type), 0) : -1;
 }
 static int retype_import(Elf *e, uint32_t type) {
   Elf64_Rela *r = symrel(e, 0, 0);
   return r ? (r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), type), 0) : -1;
 }
-MUT(rel_type_dtpmod64) { return retype_own(e, R_X86_64_DTPMOD64); }
-MUT(rel_type_tpoff64) { return retype_own(e, R_X86_64_TPOFF64); }
-MUT(rel_type_tlsdesc) { return retype_own(e, R_X86_64_TLSDESC); }
-MUT(rel_type_dtpoff64_import) { return retype_import(e, R_X86_64_DTPOFF64); }
+MUT(rel_type_dtpmod64) { return retype_own(e, R->dtpmod64); }
+MUT(rel_type_tpoff64) { return retype_own(e, R->tpoff64); }
+MUT(rel_type_tlsdesc) { return retype_own(e, R->tlsdesc); }
+MUT(rel_type_dtpoff64_import) { return retype_import(e, R->dtpoff64); }
 MUT(rel_tls_no_pt_tls) { /* DTPMOD64 of the module itself (symbol 0), which has no PT_TLS */
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
-  return r ? (r->r_info = ELF64_R_INFO(0, R_X86_64_DTPMOD64), 0) : -1;
+  Elf64_Rela *r = rela_of(e, R->relative);
+  return r ? (r->r_info = ELF64_R_INFO(0, R->dtpmod64), 0) : -1;
 }
-MUT(rel_type_gotpcrel) { return retype(e, R_X86_64_GOTPCREL); } /* static-link only */
+MUT(rel_type_static_only) { return retype(e, R->static_only); } /* GOTPCREL, ADR_GOT_PAGE */
 MUT(rel_type_none) { /* harmless: the word stays as linked */
-  Elf64_Rela *r = symrel(e, R_X86_64_64, 0);
-  return r ? (r->r_info = ELF64_R_INFO(0, R_X86_64_NONE), 0) : -1;
+  Elf64_Rela *r = symrel(e, R->abs64, 0);
+  return r ? (r->r_info = ELF64_R_INFO(0, R->none), 0) : -1;
 }
 MUT(rel_pc32_overflow) { /* S + A - P from the plugin to the (far) host */
   Elf64_Rela *r = symrel(e, 0, 0);
-  return r ? (r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), R_X86_64_PC32), 0) : -1;
+  return r ? (r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), R->pc32), 0) : -1;
 }
 MUT(rel_irelative_data) { /* resolver address in a data segment */
-  Elf64_Rela *r = rela_of(e, R_X86_64_RELATIVE);
+  Elf64_Rela *r = rela_of(e, R->relative);
   Elf64_Phdr *w = load_with(e, PF_W, PF_X);
   if (!r || !w) return -1;
-  r->r_info = ELF64_R_INFO(0, R_X86_64_IRELATIVE), r->r_addend = (int64_t)w->p_vaddr;
+  r->r_info = ELF64_R_INFO(0, R->irelative), r->r_addend = (int64_t)w->p_vaddr;
   return 0;
 }
 
@@ -829,7 +861,7 @@ static const Mutation kMutations[] = {
     {"hdr-ident-version", G, hdr_ident_version},
     {"hdr-e-version", G, hdr_e_version},
     {"hdr-osabi", G, hdr_osabi},
-    {"hdr-aarch64", G, hdr_aarch64},
+    {"hdr-other-machine", G, hdr_other_machine},
     {"hdr-i386", G, hdr_i386},
     {"hdr-machine-unknown", G, hdr_machine_unknown},
     {"hdr-et-exec", G, hdr_et_exec},
@@ -977,7 +1009,7 @@ static const Mutation kMutations[] = {
     {"rel-type-tlsdesc", G, rel_type_tlsdesc},
     {"rel-type-dtpoff64-import", "gnu,glibc", rel_type_dtpoff64_import},
     {"rel-tls-no-pt-tls", G, rel_tls_no_pt_tls},
-    {"rel-type-gotpcrel", G, rel_type_gotpcrel},
+    {"rel-type-static-only", G, rel_type_static_only},
     {"rel-type-none", G, rel_type_none},
     {"rel-pc32-overflow", "gnu,glibc", rel_pc32_overflow},
     {"rel-irelative-data", "gnu,glibc", rel_irelative_data},
@@ -1016,7 +1048,14 @@ static void die(const char *fmt, ...) {
   exit(1);
 }
 
-static void load_expected(const char *path) {
+static int is_overridden(const char *pattern, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(expects[i].pattern, pattern)) return 1;
+  return 0;
+}
+
+/* Lines of an earlier file (the first `keep` entries) win over this one's. */
+static void load_expected(const char *path, size_t keep) {
   FILE *f = fopen(path, "r");
   if (!f) die("%s: %s", path, strerror(errno));
   char line[1024];
@@ -1026,6 +1065,7 @@ static void load_expected(const char *path) {
     char *tab = strchr(line, '\t');
     if (!tab || !tab[1]) die("%s: bad line (want pattern<TAB>text): %s", path, line);
     *tab = 0;
+    if (is_overridden(line, keep)) continue;
     expects = realloc(expects, (nexpects + 1) * sizeof *expects);
     if (!expects) die("out of memory");
     expects[nexpects].pattern = strdup(line);
@@ -1111,6 +1151,10 @@ static void truncations(const char *flavor, const unsigned char *b, size_t n) {
 static void mutate_all(const char *flavor, const unsigned char *orig, size_t n) {
   unsigned char *b = malloc(n);
   if (!b) die("out of memory");
+  uint16_t machine = n >= sizeof(Elf64_Ehdr) ? ((const Elf64_Ehdr *)orig)->e_machine : 0;
+  if (machine == EM_X86_64) R = &kX86_64;
+  else if (machine == EM_AARCH64) R = &kAArch64;
+  else die("%s: e_machine %u is neither x86_64 nor aarch64", flavor, machine);
   emit(flavor, "base", orig, n);
   truncations(flavor, orig, n);
   for (size_t i = 0; i < sizeof kMutations / sizeof kMutations[0]; i++) {
@@ -1140,11 +1184,15 @@ static int other_flavor(const char *pattern, int n, char **flavors) {
 }
 
 int main(int argc, char **argv) {
+  if (argc >= 3 && !strcmp(argv[1], "-a")) {
+    load_expected(argv[2], 0);
+    argc -= 2, argv += 2;
+  }
   if (argc < 4) {
-    fprintf(stderr, "usage: corpus_gen EXPECTED.tsv OUTDIR FLAVOR=PLUGIN.so...\n");
+    fprintf(stderr, "usage: corpus_gen [-a ARCH.tsv] EXPECTED.tsv OUTDIR FLAVOR=PLUGIN.so...\n");
     return 2;
   }
-  load_expected(argv[1]);
+  load_expected(argv[1], nexpects);
   outdir = argv[2];
   mkdir(outdir, 0755);
   char mpath[4096];

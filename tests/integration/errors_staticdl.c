@@ -22,7 +22,7 @@ static void try_open(const char *label, const char *name, int flags) {
 
 int main(int argc, char **argv) {
   test_init(argc, argv);
-  try_open("wrong machine", "libarm.so", RTLD_NOW);
+  try_open("wrong machine", "libforeign.so", RTLD_NOW);
   try_open("COPY relocation", "libcopy.so", RTLD_NOW);
   try_open("text relocations", "libtextrel.so", RTLD_NOW);
   try_open("W+X segment", "libwx.so", RTLD_NOW);

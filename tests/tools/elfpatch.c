@@ -1,7 +1,8 @@
 /* elfpatch: makes malformed-on-purpose fixtures out of good ones.
  * Built natively with the host compiler; works on ELF64 little-endian.
  *
- *   elfpatch copyreloc IN OUT   first R_X86_64_GLOB_DAT -> R_X86_64_COPY
+ *   elfpatch copyreloc IN OUT   first GLOB_DAT -> COPY (R_X86_64_* or R_AARCH64_*,
+ *                               from e_machine)
  *   elfpatch execstack IN OUT   PT_GNU_STACK gets PF_X (zig rejects -z execstack)
  */
 #include <elf.h>
@@ -16,19 +17,28 @@ static int in_range(size_t off, size_t len) { return off <= size && len <= size 
 
 static int copyreloc(void) {
   Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+  unsigned glob_dat, copy;
+  if (eh->e_machine == EM_X86_64) {
+    glob_dat = R_X86_64_GLOB_DAT, copy = R_X86_64_COPY;
+  } else if (eh->e_machine == EM_AARCH64) {
+    glob_dat = R_AARCH64_GLOB_DAT, copy = R_AARCH64_COPY;
+  } else {
+    fprintf(stderr, "elfpatch: copyreloc: unsupported e_machine %u\n", eh->e_machine);
+    return -1;
+  }
   if (!in_range(eh->e_shoff, (size_t)eh->e_shnum * sizeof(Elf64_Shdr))) return -1;
   Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
   for (int i = 0; i < eh->e_shnum; i++) {
     if (sh[i].sh_type != SHT_RELA || !in_range(sh[i].sh_offset, sh[i].sh_size)) continue;
     Elf64_Rela *r = (Elf64_Rela *)(buf + sh[i].sh_offset);
     for (size_t j = 0; j < sh[i].sh_size / sizeof *r; j++) {
-      if (ELF64_R_TYPE(r[j].r_info) == R_X86_64_GLOB_DAT) {
-        r[j].r_info = ELF64_R_INFO(ELF64_R_SYM(r[j].r_info), R_X86_64_COPY);
+      if (ELF64_R_TYPE(r[j].r_info) == glob_dat) {
+        r[j].r_info = ELF64_R_INFO(ELF64_R_SYM(r[j].r_info), copy);
         return 0;
       }
     }
   }
-  fprintf(stderr, "elfpatch: no R_X86_64_GLOB_DAT found\n");
+  fprintf(stderr, "elfpatch: no GLOB_DAT relocation found\n");
   return -1;
 }
 

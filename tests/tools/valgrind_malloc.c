@@ -26,12 +26,31 @@
  * during the calls into musl's allocator, and a header is made
  * addressable before it is written (rather than suppressions by function
  * name, which would hide errors of the program's own as well).
- * Without valgrind the client requests are no-ops. */
+ * Without valgrind the client requests are no-ops.
+ *
+ * With -DSDL_MALLOC_COUNT_ONLY there is no valgrind at all (no header
+ * needed): the same allocator only counts live bytes, for
+ * sdl_heap_live_bytes(). Cross builds link it into the tls_reopen host,
+ * whose VmData under qemu-user is the emulator's (tests/CMakeLists.txt). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef SDL_MALLOC_COUNT_ONLY
+#define VALGRIND_DISABLE_ERROR_REPORTING
+#define VALGRIND_ENABLE_ERROR_REPORTING
+#define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)(p), (void)(n))
+#define VALGRIND_MALLOCLIKE_BLOCK(p, n, rz, z) ((void)(p), (void)(n), (void)(rz), (void)(z))
+#define VALGRIND_FREELIKE_BLOCK(p, rz) ((void)(p), (void)(rz))
+#else
 #include <valgrind/memcheck.h>
+#endif
+
+/* Bytes handed out and not yet freed (the program's blocks, not musl's
+ * overhead). */
+static size_t live_bytes;
+size_t sdl_heap_live_bytes(void);
+size_t sdl_heap_live_bytes(void) { return __atomic_load_n(&live_bytes, __ATOMIC_RELAXED); }
 
 void *__libc_malloc_impl(size_t n);
 void __libc_free(void *p);
@@ -56,6 +75,7 @@ static void *vg_alloc(size_t align, size_t n, int zeroed) {
   VALGRIND_MAKE_MEM_UNDEFINED(user - sizeof(struct hdr), sizeof(struct hdr));
   ((struct hdr *)user)[-1].size = n;
   ((struct hdr *)user)[-1].base = (void *)base;
+  __atomic_add_fetch(&live_bytes, n, __ATOMIC_RELAXED);
   VALGRIND_MALLOCLIKE_BLOCK((void *)user, n, 0, zeroed);
   if (zeroed) memset((void *)user, 0, n);
   return (void *)user;
@@ -75,6 +95,7 @@ void free(void *p) {
   void *base;
   if (!p) return;
   base = ((struct hdr *)p)[-1].base;
+  __atomic_sub_fetch(&live_bytes, ((struct hdr *)p)[-1].size, __ATOMIC_RELAXED);
   VALGRIND_FREELIKE_BLOCK(p, 0);
   VALGRIND_DISABLE_ERROR_REPORTING;
   __libc_free(base);

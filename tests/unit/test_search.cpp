@@ -36,11 +36,17 @@ TEST_CASE("search.expand_dst.origin") {
   CHECK(expand("/x/$ORIGIN/y") == "/x//opt/app/lib/y");
 }
 
+#if defined(__aarch64__)
+#define SDL_TEST_PLATFORM "aarch64"
+#else
+#define SDL_TEST_PLATFORM "x86_64"
+#endif
+
 TEST_CASE("search.expand_dst.lib_platform") {
   CHECK(expand("/usr/$LIB") == "/usr/lib");
   CHECK(expand("/usr/${LIB}/x") == "/usr/lib/x");
-  CHECK(expand("/p/$PLATFORM") == "/p/x86_64");
-  CHECK(expand("/p/${PLATFORM}/q") == "/p/x86_64/q");
+  CHECK(expand("/p/$PLATFORM") == "/p/" SDL_TEST_PLATFORM);
+  CHECK(expand("/p/${PLATFORM}/q") == "/p/" SDL_TEST_PLATFORM "/q");
   // $LIB and $PLATFORM need no origin.
   CHECK(expand("$LIB", nullptr) == "lib");
   CHECK(expand("$LIB", "") == "lib");

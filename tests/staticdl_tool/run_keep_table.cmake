@@ -1,0 +1,22 @@
+# staticdl keep-table against tools/gen-keep-table.sh on the same libc.a:
+#   cmake -DTOOL=<staticdl> -DGEN=<gen-keep-table.sh> -DLIBC_A=<libc.a> -DWORK=<dir> -P run_keep_table.cmake
+# The symbol lists (everything after the two comment lines) are identical.
+cmake_minimum_required(VERSION 3.20)
+file(MAKE_DIRECTORY "${WORK}")
+execute_process(COMMAND "${TOOL}" keep-table "${LIBC_A}" -o "${WORK}/tool.ld" RESULT_VARIABLE rc1 ERROR_VARIABLE e1)
+execute_process(COMMAND "${GEN}" -o "${WORK}/script.ld" --libc-a "${LIBC_A}" RESULT_VARIABLE rc2 ERROR_VARIABLE e2)
+if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
+  message(FATAL_ERROR "keep-table: ${rc1} ${e1}; gen-keep-table.sh: ${rc2} ${e2}")
+endif()
+file(STRINGS "${WORK}/tool.ld" a)
+file(STRINGS "${WORK}/script.ld" b)
+list(SUBLIST a 2 -1 a)
+list(SUBLIST b 2 -1 b)
+list(LENGTH a n)
+if(NOT a STREQUAL b)
+  message(FATAL_ERROR "the tables differ: diff ${WORK}/tool.ld ${WORK}/script.ld")
+endif()
+if(n LESS 500)
+  message(FATAL_ERROR "only ${n} lines")
+endif()
+message("OK: ${n} lines, same as gen-keep-table.sh")
