@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "fault.h"
 #include "range.h"
@@ -50,6 +51,18 @@ static Status copy_segment(const char* name, const Elf64_Phdr& ph, const Input& 
   return Status::ok();
 }
 
+// A file truncated while it is being mapped would fault (SIGBUS) when a
+// page past its new end is touched, so the size is checked after mapping and
+// before the loader touches a mapped page. (Everything read afterwards is
+// the mapped image itself, validated against the segments, so a file that
+// is rewritten instead cannot make the loader read out of bounds.)
+static Status check_unchanged_size(const char* name, const Input& in) {
+  struct stat st;
+  if (fstat(in.fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < in.size)
+    return fail(Errc::Io, "%s: file changed size while being loaded", name);
+  return Status::ok();
+}
+
 // Maps `ph` from the fd; zeroes the partial last page and maps the .bss.
 static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& in, uintptr_t bias, uint64_t page,
                            int prot) {
@@ -67,8 +80,10 @@ static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& 
   } else {
     file_map_end = start;
   }
-  if (ph.p_filesz && ph.p_memsz > ph.p_filesz && (file_end & (page - 1)))
+  if (ph.p_filesz && ph.p_memsz > ph.p_filesz && (file_end & (page - 1))) {
+    STATICDL_TRY(check_unchanged_size(name, in));
     memset(reinterpret_cast<void*>(file_end), 0, file_map_end - file_end);
+  }
   if (mem_end > file_map_end) STATICDL_TRY(map_fixed_anon(name, file_map_end, mem_end - file_map_end, prot));
   return Status::ok();
 }
@@ -110,6 +125,7 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
     Segment s{m.bias + ph.p_vaddr, ph.p_memsz, ph.p_filesz, prot};
     if (!m.segments.push(s)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
   }
+  if (!in.mem && !in.zstd) STATICDL_TRY(check_unchanged_size(name, in));
   if (img.relro >= 0) {
     const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
     m.relro_start = page_down(m.bias + r.p_vaddr, img.page);
