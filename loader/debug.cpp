@@ -56,16 +56,14 @@ uint32_t parse(const char* s) {
 
 }  // namespace
 
-uint32_t debug_flags() {
-  // 0x80000000 marks "parsed"; a benign race parses twice with the same result.
-  static uint32_t cached = 0;
-  uint32_t v = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-  if (!(v & 0x80000000u)) {
-    const char* e = safe_getenv("STATICDL_DEBUG");
-    v = (e ? parse(e) : 0) | 0x80000000u;
-    __atomic_store_n(&cached, v, __ATOMIC_RELEASE);
-  }
-  return v & 0x7fffffffu;
+uint32_t g_debug_state = 0;
+
+// A benign race parses twice with the same result.
+uint32_t debug_flags_slow() {
+  const char* e = safe_getenv("STATICDL_DEBUG");
+  uint32_t v = (e ? parse(e) : 0) & ~kDebugParsed;
+  __atomic_store_n(&g_debug_state, v | kDebugParsed, __ATOMIC_RELEASE);
+  return v;
 }
 
 void debug_print(const char* fmt, ...) {

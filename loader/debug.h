@@ -23,8 +23,15 @@ bool secure_mode();
 // Tests only: behave as if AT_SECURE were set.
 extern bool g_force_secure_for_tests;
 
-// The enabled flags (parsed from the environment once).
-uint32_t debug_flags();
+// The enabled flags (parsed from the environment once). Inline: it is
+// consulted on every symbol reference.
+extern uint32_t g_debug_state;  // flags | kDebugParsed once parsed
+constexpr uint32_t kDebugParsed = 0x80000000u;
+uint32_t debug_flags_slow();
+inline uint32_t debug_flags() {
+  uint32_t v = __atomic_load_n(&g_debug_state, __ATOMIC_ACQUIRE);
+  return (v & kDebugParsed) ? (v & ~kDebugParsed) : debug_flags_slow();
+}
 inline bool debug_on(DebugFlag f) { return (debug_flags() & f) != 0; }
 
 void debug_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

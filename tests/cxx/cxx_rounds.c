@@ -7,7 +7,6 @@
  * keeps a destructor in unmapped code, and 200 rounds would exhaust them.
  * At the end the totals must be the expected ones, the plugin unmapped,
  * and /proc/self/maps and /proc/self/fd as long as after the first round. */
-#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 
@@ -49,17 +48,6 @@ static int count_maps(int *plugin_mapped) {
     if (strstr(line, "/libcxx_rounds.so")) *plugin_mapped = 1;
   }
   fclose(f);
-  return n;
-}
-
-static int count_fds(void) {
-  struct dirent *e;
-  int n = 0;
-  DIR *d = opendir("/proc/self/fd");
-  CHECK(d != NULL);
-  while ((e = readdir(d)) != NULL)
-    if (e->d_name[0] != '.') n++;
-  closedir(d);
   return n;
 }
 

@@ -15,6 +15,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
+#include <dirent.h>
 #include <dlfcn.h>
 #include <link.h>
 #include <stdio.h>
@@ -133,5 +134,16 @@ static TEST_UNUSED void *must_sym(void *h, const char *sym) {
       exit(1);                                                       \
     }                                                                \
   } while (0)
+
+/* Open file descriptors of the process (/proc/self/fd), for leak checks. */
+static TEST_UNUSED int count_fds(void) {
+  int n = 0;
+  struct dirent *e;
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  while ((e = readdir(d)) != NULL) n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
 
 #endif

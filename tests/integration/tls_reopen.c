@@ -17,7 +17,6 @@
  * "memory" is the growth of the live heap (tests/tools/valgrind_malloc.c
  * with SDL_MALLOC_COUNT_ONLY, linked in) instead of VmData. */
 #include "common.h"
-#include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -40,16 +39,6 @@ static int count_maps(void) {
   while ((c = fgetc(f)) != EOF) n += c == '\n';
 #endif
   fclose(f);
-  return n;
-}
-
-static int count_fds(void) {
-  int n = 0;
-  struct dirent *e;
-  DIR *d = opendir("/proc/self/fd");
-  if (!d) return -1;
-  while ((e = readdir(d)) != NULL) n += e->d_name[0] != '.';
-  closedir(d);
   return n;
 }
 
