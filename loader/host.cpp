@@ -37,6 +37,7 @@
 #include "containers.h"
 #include "fault.h"
 #include "range.h"
+#include "search.h"
 
 namespace staticdl {
 
@@ -363,6 +364,18 @@ void fill(const Elf64_Sym& s, HostSymbol* out) {
 
 // ---- API -------------------------------------------------------------------------------
 
+namespace {
+const SystemScope* g_system = nullptr;
+}
+
+void set_system_scope(const SystemScope* scope) { g_system = scope; }
+const SystemScope* system_scope() { return g_system; }
+
+bool host_provides_library(const char* name) {
+  if (g_system) return g_system->has_library(name);
+  return is_host_library(name);
+}
+
 const HostInfo& host_info() {
   if (!g.ready) {
     g.ready = true;
@@ -379,6 +392,7 @@ bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out) 
     out->value = reinterpret_cast<uintptr_t>(e->addr);
     return true;
   }
+  if (g_system) return g_system->find(n, ver, out);
   host_info();
   int64_t i = -1;
   if (g.info.source == HostSource::Dynsym && (i = g.dyn.lookup(n, ver)) >= 0) fill(g.dyn.syms[i], out);

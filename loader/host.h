@@ -60,6 +60,30 @@ bool host_add_symbol(const char* name, void* addr);
 // (or the nearest preceding one). Returns false when addr is not in the host.
 bool host_find_address(uintptr_t addr, const char** sym_name, void** sym_addr);
 
+// ---- hybrid mode ---------------------------------------------------------
+// In a dynamically linked process the system loader (glibc's ld.so) has
+// already loaded the executable and its dependencies. There the host scope
+// is the system loader's global scope instead of the executable's own
+// tables: the runtime (runtime/hybrid.cpp) installs these callbacks once,
+// before the first load. Explicit symbols still come first.
+struct SystemScope {
+  // The default definition of n (or of version ver) in the system scope;
+  // `value` is the resolved address (IFUNCs already called), or for
+  // STT_TLS the offset from the executable's TLS block (module 1), which
+  // holds for every object the system loader placed in static TLS.
+  bool (*find)(const SymName& n, const VersionReq& ver, HostSymbol* out);
+  // True when the system loader has already loaded the object `name`
+  // (a DT_NEEDED entry or dlopen() name): it is then never loaded twice.
+  bool (*has_library)(const char* name);
+};
+void set_system_scope(const SystemScope* scope);
+const SystemScope* system_scope();
+
+// True when `name` (a DT_NEEDED entry or a dlopen() path) is provided by
+// the host: a C-library name in a static host, or in hybrid mode any
+// object the system loader has loaded.
+bool host_provides_library(const char* name);
+
 // For tests: forget everything (explicit symbols included).
 void host_reset_for_tests();
 

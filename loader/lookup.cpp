@@ -80,7 +80,9 @@ void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, cons
 }
 
 void* builtin_override(const char* name) {
-  if (name[0] != '_' && name[0] != 'p') return nullptr;  // overrides: __* and pthread_key_*
+  // Overrides are __*, pthread_key_* and (in hybrid mode) dl*: skip the
+  // table for every other name.
+  if (name[0] != '_' && name[0] != 'p' && name[0] != 'd') return nullptr;
   return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
 }
 void* builtin_fallback(const char* name) {

@@ -4,6 +4,9 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+extern "C" char** environ;
 
 #include "debug.h"
 #include "dynamic.h"
@@ -225,7 +228,7 @@ Status load_dependencies(Vec<Module*>& fresh) {
     for (uint64_t off : m->dyn.needed) {
       const char* dep = m->str(off);
       if (!dep) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", m->name.c_str());
-      if (is_host_library(dep)) {
+      if (host_provides_library(dep)) {
         m->needs_host = true;
         continue;
       }
@@ -256,13 +259,24 @@ Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
 using InitFn = void (*)(int, char**, char**);
 using FiniFn = void (*)();
 
+// What glibc passes to every initializer: (argc, argv, envp). Rust's std
+// reads its arguments this way. Unknown (static musl): 0, {NULL}, environ.
+char* g_no_args[1] = {nullptr};
+struct InitArgs {
+  int argc = 0;
+  char** argv = g_no_args;
+  char** envp = nullptr;
+} g_init_args;
+
 void call_init(Module* m) {
   debug(DebugLibs, "calling init: %s", m->name.c_str());
-  if (m->dyn.init) reinterpret_cast<FiniFn>(m->dyn.init)();
+  InitArgs& ia = g_init_args;
+  char** envp = ia.envp ? ia.envp : environ;
+  if (m->dyn.init) reinterpret_cast<InitFn>(m->dyn.init)(ia.argc, ia.argv, envp);
   const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.init_array);
   size_t n = m->dyn.init_arraysz / sizeof(uintptr_t);
   for (size_t i = 0; i < n; i++)
-    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<FiniFn>(a[i])();
+    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<InitFn>(a[i])(ia.argc, ia.argv, envp);
 }
 
 void call_fini(Module* m) {
@@ -414,7 +428,7 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<M
 
 Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!req.path && req.fd < 0 && !req.mem) return host_handle();
-  if (req.path && is_host_library(req.path)) return host_handle();
+  if (req.path && host_provides_library(req.path)) return host_handle();
   Vec<Module*> fresh;
   Expected<Module*> root = load_root(req, caller, fresh);
   if (!root) return discard(fresh), root.error();
@@ -447,6 +461,10 @@ Status close_object(Module* h) {
   if (h->open_count <= 0) return fail(Errc::BadHandle, "shared object not open");
   if (--h->open_count == 0) collect();
   return Status::ok();
+}
+
+void set_init_args(int argc, char** argv, char** envp) {
+  if (argv) g_init_args = InitArgs{argc, argv, envp};
 }
 
 void pin_module(Module* m) { m->pins++; }

@@ -66,6 +66,9 @@ uint64_t unload_count();  // dlpi_subs
 using FinalizeHook = void (*)(Module& m);
 void set_finalize_hook(FinalizeHook hook);
 
+// The (argc, argv, envp) passed to initializers, as glibc's ld.so does.
+void set_init_args(int argc, char** argv, char** envp);
+
 // Keeps m loaded while a thread_local destructor of it is pending; the
 // last unpin of an otherwise unused module unloads it.
 void pin_module(Module* m);

@@ -368,9 +368,17 @@ int64_t SymbolTable::lookup(const SymName& n, const VersionReq& ver) const {
 
 VersionReq SymbolTable::required_version(uint32_t i) const {
   VersionReq r;
-  if (!versym || !verneed || i >= nsyms) return r;
+  if (!versym || i >= nsyms) return r;
   uint16_t ndx = versym[i] & kVerIndex;
   if (ndx <= VER_NDX_GLOBAL) return r;
+  // A relocation through a defined symbol asks for that symbol's own
+  // version (glibc's l_versions holds VERDEF and VERNEED indexes alike):
+  // libm's GLOB_DAT against its _LIB_VERSION@GLIBC_2.2.5, a hidden one.
+  VerdefEntry d;
+  if (syms[i].st_shndx != SHN_UNDEF && find_verdef(*this, ndx, &d) && !(d.flags & VER_FLG_BASE)) {
+    r.name = d.name, r.hash = d.hash;
+    return r;
+  }
   walk_verneed(*this, [&](const VernauxEntry& e) {
     if ((e.other & kVerIndex) != ndx) return false;
     r.name = e.name, r.hash = e.hash, r.weak = (e.flags & VER_FLG_WEAK) != 0;

@@ -1,8 +1,15 @@
-// The dlfcn drop-ins: strong definitions of the whole set that static
-// musl leaves as stubs (dlopen, dlsym, dlclose, dlerror, dladdr, dlinfo,
-// dl_iterate_phdr) plus dlvsym. They must all live in this one object: an
-// archive member that defines only some of them collides with libc's
-// dlerror object ("duplicate symbol: dlerror").
+// The dlfcn entry points. Every function is defined once under a
+// staticdl_ name (staticdl_dlopen, ...); what differs is how the host
+// reaches them:
+//   static host (the default): strong aliases dlopen, dlsym, dlclose,
+//     dlerror, dladdr, dlinfo, dl_iterate_phdr and dlvsym replace the
+//     stubs of static musl. They must all live in this one object: an
+//     archive member that defines only some of them collides with libc's
+//     dlerror object ("duplicate symbol: dlerror").
+//   hybrid (STATICDL_HYBRID, a dynamically linked glibc host): no aliases;
+//     the process keeps glibc's dlfcn, and only the modules staticdl loads
+//     bind dlopen & co. to these (as builtin overrides, lookup.h step 0),
+//     so their own dlopen calls stay inside staticdl. See hybrid.cpp.
 //
 // This is the only place where loader errors become strings: each entry
 // point turns an Error into the calling thread's dlerror() text.
@@ -53,6 +60,21 @@ void set_error_text(const char* fmt, const char* arg) {
 
 // ---- builtins ---------------------------------------------------------------
 
+// The dlfcn set: fallbacks in a static host (whose own definitions come
+// first when it exports them), overrides in hybrid mode (glibc's libc.so.6
+// defines them all).
+#define STATICDL_DLFCN_SET                                                       \
+  {"dlopen", reinterpret_cast<void*>(&staticdl_dlopen)},                         \
+  {"dlsym", reinterpret_cast<void*>(&staticdl_dlsym)},                           \
+  {"dlclose", reinterpret_cast<void*>(&staticdl_dlclose)},                       \
+  {"dlerror", reinterpret_cast<void*>(&staticdl_dlerror)},                       \
+  {"dladdr", reinterpret_cast<void*>(&staticdl_dladdr)},                         \
+  {"dladdr1", reinterpret_cast<void*>(&staticdl_dladdr1)},                       \
+  {"dlinfo", reinterpret_cast<void*>(&staticdl_dlinfo)},                         \
+  {"dlvsym", reinterpret_cast<void*>(&staticdl_dlvsym)},                         \
+  {"dl_iterate_phdr", reinterpret_cast<void*>(&staticdl_dl_iterate_phdr)},       \
+  {"_dl_find_object", reinterpret_cast<void*>(&staticdl_dl_find_object)},
+
 const BuiltinSymbol kOverrides[] = {
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
@@ -60,17 +82,14 @@ const BuiltinSymbol kOverrides[] = {
     {"__cxa_thread_atexit_impl", reinterpret_cast<void*>(&staticdl_cxa_thread_atexit_impl)},
     {"pthread_key_create", reinterpret_cast<void*>(&staticdl_pthread_key_create)},
     {"pthread_key_delete", reinterpret_cast<void*>(&staticdl_pthread_key_delete)},
+#if STATICDL_HYBRID
+    STATICDL_DLFCN_SET
+#endif
 };
 const BuiltinSymbol kFallbacks[] = {
-    {"dlopen", reinterpret_cast<void*>(&dlopen)},
-    {"dlsym", reinterpret_cast<void*>(&dlsym)},
-    {"dlclose", reinterpret_cast<void*>(&dlclose)},
-    {"dlerror", reinterpret_cast<void*>(&dlerror)},
-    {"dladdr", reinterpret_cast<void*>(&dladdr)},
-    {"dlinfo", reinterpret_cast<void*>(&dlinfo)},
-    {"dlvsym", reinterpret_cast<void*>(&dlvsym)},
-    {"dl_iterate_phdr", reinterpret_cast<void*>(&dl_iterate_phdr)},
-    {"_dl_find_object", reinterpret_cast<void*>(&_dl_find_object)},
+#if !STATICDL_HYBRID
+    STATICDL_DLFCN_SET
+#endif
     {"staticdl_open_fd", reinterpret_cast<void*>(&staticdl_open_fd)},
     {"staticdl_open_memory", reinterpret_cast<void*>(&staticdl_open_memory)},
 };
@@ -93,6 +112,9 @@ void runtime_init() {
   set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
                      sizeof kFallbacks / sizeof *kFallbacks);
   set_finalize_hook(finalize_hook);
+#if STATICDL_HYBRID
+  install_hybrid_host();
+#endif
   install_unwind_hooks();
   install_embedded_lookup();
   // Plugins' finalizers run at exit, before the host's own destructors.
@@ -156,7 +178,7 @@ using namespace staticdl;
 
 extern "C" {
 
-void* dlopen(const char* file, int flags) {
+void* staticdl_dlopen(const char* file, int flags) {
   OpenRequest r;
   r.path = file, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -185,7 +207,7 @@ void* staticdl_open_memory(const void* data, size_t size, const char* name, int 
   return open_common(r, __builtin_return_address(0));
 }
 
-int dlclose(void* handle) {
+int staticdl_dlclose(void* handle) {
   LoaderLock lock;
   Module* m = validate_handle(handle);
   if (!m) return set_error_text("%sshared object not open", ""), -1;
@@ -194,24 +216,29 @@ int dlclose(void* handle) {
   return 0;
 }
 
-void* dlsym(void* handle, const char* name) { return sym_common(handle, name, nullptr, __builtin_return_address(0)); }
+void* staticdl_dlsym(void* handle, const char* name) { return sym_common(handle, name, nullptr, __builtin_return_address(0)); }
 
-void* dlvsym(void* handle, const char* name, const char* version) {
+void* staticdl_dlvsym(void* handle, const char* name, const char* version) {
   return sym_common(handle, name, version, __builtin_return_address(0));
 }
 
-char* dlerror(void) {
+char* staticdl_dlerror(void) {
   if (!t_error.pending) return nullptr;
   t_error.pending = false;
   return t_error.text;
 }
 
-int dladdr(const void* addr, Dl_info* info) {
+int staticdl_dladdr(const void* addr, Dl_info* info) {
   LoaderLock lock;
   return find_address(addr, info);
 }
 
-int dlinfo(void* handle, int request, void* arg) {
+int staticdl_dladdr1(const void* addr, Dl_info* info, void** extra, int flags) {
+  LoaderLock lock;
+  return find_address1(addr, info, extra, flags);
+}
+
+int staticdl_dlinfo(void* handle, int request, void* arg) {
   LoaderLock lock;
   Module* m = validate_handle(handle);
   if (!m) return set_error_text("%sinvalid handle", ""), -1;
@@ -230,9 +257,16 @@ int dlinfo(void* handle, int request, void* arg) {
   }
 }
 
-int dl_iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
+int staticdl_dl_iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
   LoaderLock lock;
   return iterate_phdr(cb, data);
+}
+
+int staticdl_foreach_symbol(void* handle, int (*fn)(const char*, void*, void*), void* data) {
+  LoaderLock lock;
+  Module* m = validate_handle(handle);
+  if (!m || m == host_handle()) return set_error_text("%sinvalid handle", ""), -1;
+  return foreach_symbol(m, fn, data);
 }
 
 int staticdl_add_symbol(const char* name, void* addr) {
@@ -253,5 +287,18 @@ int staticdl_add_search_dir(const char* dir) {
 }
 
 const char* staticdl_version(void) { return STATICDL_VERSION; }
+
+#if !STATICDL_HYBRID
+// The drop-ins of a static host: the same functions under libc's names.
+#define STATICDL_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
+STATICDL_ALIAS(dlopen, staticdl_dlopen);
+STATICDL_ALIAS(dlsym, staticdl_dlsym);
+STATICDL_ALIAS(dlvsym, staticdl_dlvsym);
+STATICDL_ALIAS(dlclose, staticdl_dlclose);
+STATICDL_ALIAS(dlerror, staticdl_dlerror);
+STATICDL_ALIAS(dladdr, staticdl_dladdr);
+STATICDL_ALIAS(dlinfo, staticdl_dlinfo);
+STATICDL_ALIAS(dl_iterate_phdr, staticdl_dl_iterate_phdr);
+#endif
 
 }  // extern "C"

@@ -4,6 +4,9 @@
 // dl_iterate_phdr for the object whose PT_LOAD contains the PC and then
 // reading its PT_GNU_EH_FRAME, so reporting plugins here is what makes
 // exceptions and backtraces work through plugin frames.
+//
+// In hybrid mode the "host" is every object of the system loader: they are
+// reported by glibc's own dl_iterate_phdr/dladdr, then staticdl's modules.
 #include <string.h>
 #include <sys/auxv.h>
 
@@ -11,6 +14,7 @@
 #include "tls.h"
 #include "registry.h"
 #include "runtime.h"
+#include <staticdl/staticdl.h>
 
 namespace staticdl {
 
@@ -55,12 +59,35 @@ const Elf64_Sym* nearest_symbol(Module* m, uintptr_t addr) {
   return best;
 }
 
+#if STATICDL_HYBRID
+// glibc's objects first, with staticdl's load/unload counts added so that
+// caches keyed on dlpi_adds/dlpi_subs see staticdl's changes too.
+struct SystemWalk {
+  int (*cb)(struct dl_phdr_info*, size_t, void*);
+  void* data;
+};
+int system_object(struct dl_phdr_info* info, size_t size, void* p) {
+  SystemWalk* w = static_cast<SystemWalk*>(p);
+  struct dl_phdr_info copy;
+  memset(&copy, 0, sizeof copy);
+  memcpy(&copy, info, size < sizeof copy ? size : sizeof copy);
+  copy.dlpi_adds += load_count();
+  copy.dlpi_subs += unload_count();
+  return w->cb(&copy, sizeof copy, w->data);
+}
+#endif
+
 }  // namespace
 
 int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
   struct dl_phdr_info info;
+#if STATICDL_HYBRID
+  SystemWalk w{cb, data};
+  if (int r = dl_iterate_phdr(system_object, &w)) return r;
+#else
   host_phdr_info(&info);
   if (int r = cb(&info, sizeof info, data)) return r;
+#endif
   const Vec<Module*>& mods = loaded_modules();
   for (size_t i = 0; i < mods.size(); i++) {
     if (mods[i]->open_count < 0) continue;  // being unloaded
@@ -70,18 +97,28 @@ int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data) {
   return 0;
 }
 
-int find_address(const void* addr, Dl_info* info) {
+int find_address(const void* addr, Dl_info* info) { return find_address1(addr, info, nullptr, 0); }
+
+int find_address1(const void* addr, Dl_info* info, void** extra, int flags) {
   uintptr_t a = reinterpret_cast<uintptr_t>(addr);
   memset(info, 0, sizeof *info);
+  if (extra) *extra = nullptr;
   if (Module* m = module_containing(a)) {
     info->dli_fname = m->name.c_str();
     info->dli_fbase = m->image.data();
-    if (const Elf64_Sym* s = nearest_symbol(m, a)) {
+    const Elf64_Sym* s = nearest_symbol(m, a);
+    if (s) {
       info->dli_sname = m->syms.name_of(static_cast<uint32_t>(s - m->syms.syms));
       info->dli_saddr = reinterpret_cast<void*>(m->bias + s->st_value);
     }
+    if (extra && flags == RTLD_DL_SYMENT) *extra = const_cast<Elf64_Sym*>(s);
+    if (extra && flags == RTLD_DL_LINKMAP) *extra = &m->lm;
     return 1;
   }
+#if STATICDL_HYBRID
+  return extra ? dladdr1(addr, info, extra, flags) : dladdr(addr, info);  // glibc's
+#else
+  if (extra && flags == RTLD_DL_LINKMAP) *extra = &host_handle()->lm;
   const char* sname = nullptr;
   void* saddr = nullptr;
   if (!host_find_address(a, &sname, &saddr)) return 0;
@@ -94,6 +131,20 @@ int find_address(const void* addr, Dl_info* info) {
   info->dli_sname = sname;
   info->dli_saddr = saddr;
   return 1;
+#endif
+}
+
+int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data) {
+  for (uint32_t i = 0; i < m->syms.nsyms; i++) {
+    const Elf64_Sym* s = &m->syms.syms[i];
+    int bind = ELF64_ST_BIND(s->st_info);
+    if (s->st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)) continue;
+    const char* name = m->syms.name_of(i);
+    if (!name || !*name) continue;
+    uintptr_t v = ELF64_ST_TYPE(s->st_info) == STT_TLS || s->st_shndx == SHN_ABS ? s->st_value : m->bias + s->st_value;
+    if (int r = fn(name, reinterpret_cast<void*>(v), data)) return r;
+  }
+  return 0;
 }
 
 }  // namespace staticdl

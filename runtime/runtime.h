@@ -8,7 +8,8 @@
 
 #include "module.h"
 
-// glibc's lookup for libgcc's unwinder (unwind.cpp).
+// glibc's lookup for libgcc's unwinder (unwind.cpp); staticdl's version
+// is staticdl_dl_find_object (<staticdl/staticdl.h>).
 extern "C" {
 struct dl_find_object;
 int _dl_find_object(void* pc, struct dl_find_object* result);
@@ -19,6 +20,8 @@ namespace staticdl {
 // Introspection (introspect.cpp); called with the loader lock held.
 int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data);
 int find_address(const void* addr, Dl_info* info);
+int find_address1(const void* addr, Dl_info* info, void** extra, int flags);
+int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data);
 
 // Per-plugin __cxa_atexit (cxa_atexit.cpp).
 extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
@@ -36,6 +39,9 @@ void set_dlerror(const char* fmt, const char* arg);
 
 // Embedded plugins (embedded.cpp).
 void install_embedded_lookup();
+
+// Hybrid mode (hybrid.cpp): the system loader's objects as the host scope.
+void install_hybrid_host();
 
 // Unwinder support (unwind.cpp).
 void install_unwind_hooks();

@@ -14,6 +14,14 @@
 //     plugin's .eh_frame is registered at load and deregistered at unload.
 //     LLVM libunwind's __register_frame_info is an empty compatibility stub,
 //     so calling it there is harmless.
+//   - Hybrid mode (a dynamically linked glibc host): the process's unwinder
+//     is libgcc_s.so.1, whose _Unwind_Find_FDE searches registered frames
+//     before asking glibc's _dl_find_object (which knows nothing of
+//     staticdl's modules). Every module is registered with the libgcc_s
+//     the system loader has loaded; hybrid.cpp makes sure there is one.
+//     staticdl_dl_find_object answers for staticdl's modules and passes
+//     other addresses on to glibc's.
+#include <dlfcn.h>
 #include <string.h>
 
 #include "dynamic.h"
@@ -25,6 +33,7 @@ extern "C" {
 void __register_frame_info(const void* begin, void* object) __attribute__((weak));
 void* __deregister_frame_info(const void* begin) __attribute__((weak));
 
+#if !defined(DLFO_STRUCT_HAS_EH_DBASE)
 // glibc's <dlfcn.h> layout for x86_64 and aarch64 (no eh_dbase/eh_count).
 struct dl_find_object {
   unsigned long long dlfo_flags;
@@ -34,6 +43,7 @@ struct dl_find_object {
   void* dlfo_eh_frame;
   unsigned long long dlfo_reserved[7];
 };
+#endif
 }
 
 namespace staticdl {
@@ -69,17 +79,23 @@ uintptr_t eh_frame_start(const Module& m) {
   return in_segments(m, start, 4) ? start : 0;
 }
 
+using RegisterFn = void (*)(const void*, void*);
+using DeregisterFn = void* (*)(const void*);
+RegisterFn g_register = nullptr;
+DeregisterFn g_deregister = nullptr;
+
 void on_loaded(Module& m) {
-  if (!__register_frame_info) return;
+  if (!g_register) return;
   m.eh_frame = eh_frame_start(m);
-  if (m.eh_frame) __register_frame_info(reinterpret_cast<const void*>(m.eh_frame), m.unwind_object);
+  if (m.eh_frame) g_register(reinterpret_cast<const void*>(m.eh_frame), m.unwind_object);
 }
 
 void on_unloading(Module& m) {
-  if (m.eh_frame && __deregister_frame_info) __deregister_frame_info(reinterpret_cast<const void*>(m.eh_frame));
+  if (m.eh_frame && g_deregister) g_deregister(reinterpret_cast<const void*>(m.eh_frame));
   m.eh_frame = 0;
 }
 
+#if !STATICDL_HYBRID
 bool host_object(uintptr_t pc, dl_find_object* r) {
   const HostInfo& h = host_info();
   uintptr_t lo = UINTPTR_MAX, hi = 0, eh = 0;
@@ -99,16 +115,28 @@ bool host_object(uintptr_t pc, dl_find_object* r) {
   r->dlfo_eh_frame = reinterpret_cast<void*>(eh);
   return true;
 }
+#endif
 
 }  // namespace
 
-void install_unwind_hooks() { set_module_hooks(on_loaded, on_unloading); }
+void install_unwind_hooks() {
+#if STATICDL_HYBRID
+  // The process's libgcc_s, whatever the executable links.
+  g_register = reinterpret_cast<RegisterFn>(dlsym(RTLD_DEFAULT, "__register_frame_info"));
+  g_deregister = reinterpret_cast<DeregisterFn>(dlsym(RTLD_DEFAULT, "__deregister_frame_info"));
+  if (!g_register || !g_deregister) g_register = nullptr, g_deregister = nullptr;
+#else
+  g_register = __register_frame_info;
+  g_deregister = __deregister_frame_info;
+#endif
+  set_module_hooks(on_loaded, on_unloading);
+}
 
 }  // namespace staticdl
 
 using namespace staticdl;
 
-extern "C" int _dl_find_object(void* pc, struct dl_find_object* r) {
+extern "C" int staticdl_dl_find_object(void* pc, struct dl_find_object* r) {
   uintptr_t a = reinterpret_cast<uintptr_t>(pc);
   memset(r, 0, sizeof *r);
   LoaderLock lock;
@@ -120,5 +148,13 @@ extern "C" int _dl_find_object(void* pc, struct dl_find_object* r) {
     r->dlfo_eh_frame = eh ? reinterpret_cast<void*>(m->bias + eh->p_vaddr) : nullptr;
     return 0;
   }
+#if STATICDL_HYBRID
+  return _dl_find_object(pc, r);  // glibc's, for the objects it loaded
+#else
   return host_object(a, r) ? 0 : -1;
+#endif
 }
+
+#if !STATICDL_HYBRID
+extern "C" __typeof__(staticdl_dl_find_object) _dl_find_object __attribute__((alias("staticdl_dl_find_object")));
+#endif

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Developer entry points (README):
 #   tools/dev.sh demo   bootstrap, build, run examples/host/demo_host.c on the example plugins
-#   tools/dev.sh test   bootstrap, build everything, run ctest; then the same for aarch64
-#                       under qemu-user (when qemu-aarch64-static is there); prints
-#                       "N passed, N failed" over both runs, non-zero exit on any failure
+#   tools/dev.sh test   bootstrap, build everything, run ctest; then the hybrid build
+#                       (system gcc, dynamically linked glibc hosts, examples/rustc);
+#                       then the same for aarch64 under qemu-user (when
+#                       qemu-aarch64-static is there); prints "N passed, N failed"
+#                       over all runs, non-zero exit on any failure
 # Environment: BUILD_DIR (default build), STATICDL_TOOLCHAIN (default
 # cmake/toolchain-x86_64-linux-musl.cmake), JOBS (default 2), AARCH64_BUILD_DIR
-# (default build-aarch64), STATICDL_TEST_AARCH64=0 to skip the aarch64 run.
+# (default build-aarch64), STATICDL_TEST_AARCH64=0 to skip the aarch64 run,
+# HYBRID_BUILD_DIR (default build-hybrid), STATICDL_TEST_HYBRID=0 to skip it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -19,9 +22,11 @@ usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
 bootstrap() { "$ROOT/tools/bootstrap.sh"; }
 
-# configure [dir toolchain cmake-args...] (default: $BUILD_DIR $TOOLCHAIN)
+# configure [dir toolchain cmake-args...] (default: $BUILD_DIR $TOOLCHAIN;
+# toolchain "none": the system compiler)
 configure() {
   local dir="${1:-$BUILD_DIR}" tc="${2:-$TOOLCHAIN}"
+  [ "$tc" = none ] && tc=""
   shift $(( $# < 2 ? $# : 2 ))
   if [ -f "$dir/CMakeCache.txt" ] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"; then
     echo "dev.sh: $dir was configured with another generator; remove it first" >&2
@@ -74,6 +79,14 @@ case "${1:-}" in
     configure
     build_step "$BUILD_DIR"
     run_ctest "$BUILD_DIR"
+    # Hybrid mode: the same loader in dynamically linked glibc programs,
+    # built with the system compiler (README, "Hybrid mode").
+    if [ "${STATICDL_TEST_HYBRID:-1}" != 0 ]; then
+      HY_DIR="${HYBRID_BUILD_DIR:-build-hybrid}"
+      configure "$HY_DIR" none -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DSTATICDL_HYBRID=ON
+      build_step "$HY_DIR"
+      run_ctest "$HY_DIR"
+    fi
     # aarch64: cross-built with zig, run by qemu-user through
     # CMAKE_CROSSCOMPILING_EMULATOR (README, "aarch64"). perf/ (timings
     # against the build machine's native loaders) is left out there.

@@ -32,7 +32,39 @@ extern "C" {
 void *dlvsym(void *handle, const char *symbol, const char *version);
 int dlinfo(void *handle, int request, void *info);
 
+#ifndef RTLD_DL_SYMENT
+#define RTLD_DL_SYMENT 1
+#endif
+#ifndef RTLD_DL_LINKMAP
+#define RTLD_DL_LINKMAP 2
+#endif
+
 #define STATICDL_VERSION "0.1.0"
+
+/* The dlfcn set under staticdl's own names. In a static host the plain
+ * names (dlopen, ...) are these same functions. In a dynamically linked
+ * glibc host (hybrid mode, libstaticdl_hybrid.a) the plain names stay
+ * glibc's, and these reach staticdl; the modules staticdl loads get these
+ * whenever they call the plain names. */
+void *staticdl_dlopen(const char *path, int flags);
+void *staticdl_dlsym(void *handle, const char *symbol);
+void *staticdl_dlvsym(void *handle, const char *symbol, const char *version);
+int staticdl_dlclose(void *handle);
+char *staticdl_dlerror(void);
+int staticdl_dladdr(const void *addr, Dl_info *info);
+/* dladdr1: flags RTLD_DL_SYMENT (*extra = the ElfW(Sym)*) or
+ * RTLD_DL_LINKMAP (*extra = the struct link_map*). */
+int staticdl_dladdr1(const void *addr, Dl_info *info, void **extra, int flags);
+int staticdl_dlinfo(void *handle, int request, void *info);
+int staticdl_dl_iterate_phdr(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data);
+struct dl_find_object;
+int staticdl_dl_find_object(void *pc, struct dl_find_object *result);
+
+/* Calls fn(name, address, data) for each symbol a loaded object defines
+ * (its .dynsym, in table order; TLS symbols have their offset in the TLS
+ * block as address) until fn returns non-zero, which is then returned.
+ * Returns -1 (and sets dlerror()) for an invalid handle. */
+int staticdl_foreach_symbol(void *handle, int (*fn)(const char *name, void *addr, void *data), void *data);
 
 /* Same as dlopen(path, flags). */
 void *staticdl_open(const char *path, int flags);

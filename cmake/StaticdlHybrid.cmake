@@ -1,0 +1,33 @@
+# Helpers for hybrid hosts: ordinary dynamically linked glibc programs in
+# which staticdl loads the plugins (runtime/hybrid.cpp).
+#
+# staticdl_add_hybrid_host(<target> [TLS_RESERVE <bytes>])
+#   Links libstaticdl_hybrid.a into an add_executable() target. The program
+#   calls staticdl_dlopen()/staticdl_dlsym()/... (<staticdl/staticdl.h>);
+#   its own plain dlopen() stays glibc's. -rdynamic exports the program's
+#   functions to the modules staticdl loads, as in a static host.
+#   TLS_RESERVE sizes the static TLS reserve for modules with initial-exec
+#   TLS (DF_STATIC_TLS); the default is 65536 bytes (the Rust compiler's
+#   librustc_driver needs about 24 KiB).
+include_guard(GLOBAL)
+
+set(_STATICDL_HYBRID_RESERVE_C "${CMAKE_CURRENT_LIST_DIR}/../runtime/tls_reserve.c")
+
+function(staticdl_add_hybrid_host target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "TLS_RESERVE" "")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "staticdl_add_hybrid_host: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_TLS_RESERVE)
+    set(arg_TLS_RESERVE 65536)
+  endif()
+  if(NOT arg_TLS_RESERVE MATCHES "^[0-9]+$")
+    message(FATAL_ERROR "staticdl_add_hybrid_host: TLS_RESERVE wants a byte count, got '${arg_TLS_RESERVE}'")
+  endif()
+  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${target}_tls_reserve.c")
+  file(WRITE "${gen}.in" "#define STATICDL_TLS_RESERVE ${arg_TLS_RESERVE}\n#include \"${_STATICDL_HYBRID_RESERVE_C}\"\n")
+  configure_file("${gen}.in" "${gen}" COPYONLY)
+  target_sources(${target} PRIVATE "${gen}")
+  target_link_libraries(${target} PRIVATE staticdl::staticdl)
+  target_link_options(${target} PRIVATE -rdynamic)
+endfunction()
