@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <new>
+
 #include "debug.h"
 #include "dynamic.h"
 #include "host.h"
@@ -61,6 +63,35 @@ bool from_builtin_fallback(const char* name, Definition* out) {
 }
 
 const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->bfs; }
+
+// STB_GNU_UNIQUE (g++'s inline and template static data): one definition
+// per process, whatever the scopes. As in glibc, the first definition a
+// lookup finds is recorded by name; later lookups that find another
+// definition of that name get the recorded one, and the defining object
+// is never unloaded (the recorded name and address point into it).
+struct Unique {
+  uint32_t hash;
+  const char* name;
+  Definition def;
+};
+Vec<Unique>& unique_table() {  // never destroyed: lookups may run during exit
+  alignas(Vec<Unique>) static unsigned char storage[sizeof(Vec<Unique>)];
+  static Vec<Unique>* t = nullptr;
+  if (!t) t = new (storage) Vec<Unique>();
+  return *t;
+}
+
+void apply_unique(const SymName& n, Definition* d) {
+  if (!d->sym || ELF64_ST_BIND(d->sym->st_info) != STB_GNU_UNIQUE) return;
+  for (const Unique& u : unique_table())
+    if (u.hash == n.gnu && !strcmp(u.name, n.name)) {
+      *d = u.def;
+      return;
+    }
+  if (unique_table().push(Unique{n.gnu, d->module->syms.name_of(static_cast<uint32_t>(d->sym - d->module->syms.syms)),
+                                 *d}))
+    d->module->nodelete = true;
+}
 
 Error undefined(Module& m, const char* name, const VersionReq& v) {
   if (v.name) return fail(Errc::Undefined, "%s: undefined symbol: %s, version %s", m.name.c_str(), name, v.name);
@@ -125,6 +156,7 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||
                from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
+  if (found) apply_unique(n, out);
   if (found && !definition_ok(*out))
     return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code of %s", m.name.c_str(), name,
                 out->module->name.c_str());
@@ -138,13 +170,15 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
 
 bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
   if (h == host_handle()) return lookup_default(nullptr, n, v, out);
-  return from_list(h->bfs, n, v, out);
+  if (!from_list(h->bfs, n, v, out)) return false;
+  apply_unique(n, out);
+  return true;
 }
 
 bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
-  if (from_globals(n, v, out)) return true;
-  if (caller && from_list(local_scope(caller), n, v, out)) return true;
-  return from_builtin_fallback(n.name, out);
+  bool found = from_globals(n, v, out) || (caller && from_list(local_scope(caller), n, v, out));
+  if (found) apply_unique(n, out);
+  return found || from_builtin_fallback(n.name, out);
 }
 
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {

@@ -10,7 +10,9 @@
 //      and its dependencies, breadth first;
 //   4. the loader's builtin table (the dlfcn functions), for hosts that
 //      export nothing.
-// A weak undefined reference that finds nothing is 0.
+// A weak undefined reference that finds nothing is 0. A definition with
+// STB_GNU_UNIQUE binding is replaced by the first one of its name any
+// lookup found (one copy per process, as in glibc).
 #pragma once
 
 #include "module.h"

@@ -14,8 +14,8 @@
 //                                  list is circular through `next`.
 // A thread's thread pointer is its struct pthread address plus a constant
 // (0 on x86_64; sizeof(struct pthread) on aarch64), measured once on the
-// calling thread. In a glibc process (the sanitizer build) only the calling
-// thread is visited.
+// calling thread. In a glibc process (hybrid mode, the sanitizer build)
+// the other threads are reached through a signal (thread_walk.cpp).
 #pragma once
 
 #include <stdint.h>

@@ -16,6 +16,7 @@
 #define DL_CLOSE staticdl_dlclose
 #define DL_ERROR staticdl_dlerror
 #define DL_ADDR staticdl_dladdr
+#define DL_VSYM staticdl_dlvsym
 #define LOADER "staticdl"
 #else
 #define DL_OPEN dlopen
@@ -23,6 +24,7 @@
 #define DL_CLOSE dlclose
 #define DL_ERROR dlerror
 #define DL_ADDR dladdr
+#define DL_VSYM dlvsym
 #define LOADER "glibc"
 #endif
 
