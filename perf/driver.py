@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Runs the staticdl performance suite (perf/run.sh calls this).
 
-  driver.py --bindir <build>/perf [--rounds 7] [--quick] [--out FILE]
-            [--only SUBSTR]
+  driver.py --bindir <build>/perf [--hybrid-bindir <hybrid build>/perf/hybrid]
+            [--rounds 7] [--quick] [--out FILE] [--only SUBSTR] [--keep-going]
+
+--bindir: the static musl build (zig) with the synthetic-plugin cases;
+--hybrid-bindir: a STATICDL_HYBRID build (system gcc) with the real-library
+cases (perf/hybrid); either or both.
 
 Every measurement is a fresh process (bin/bench_<loader> <case> ..., or
 bin/floor) printing `key value` lines. Rounds are interleaved: round r runs
@@ -13,10 +17,13 @@ back to back) and its median and min-max reported.
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
 import re
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -25,10 +32,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Bench:
-    def __init__(self, bid, case, loader, plugin, unit, argv, metrics=("value",)):
+    def __init__(self, bid, case, loader, plugin, unit, argv, metrics=("value",), env=None, group="", bindir=""):
         self.id, self.case, self.loader, self.plugin, self.unit = bid, case, loader, plugin, unit
-        self.argv, self.metrics = argv, metrics
+        self.argv, self.metrics, self.env, self.group, self.bindir = argv, metrics, env or {}, group, bindir
         self.samples = {m: [] for m in metrics}
+        self.rounds = []   # the round of each sample
+        self.error = None  # --keep-going: why this benchmark stopped
 
 
 class Ratio:
@@ -55,7 +64,7 @@ def benchmarks(b, quick):
     out, ratios = [], []
 
     def add(*a, **k):
-        x = Bench(*a, **k)
+        x = Bench(*a, bindir=b, **k)
         out.append(x)
         return x.id
 
@@ -149,6 +158,108 @@ def benchmarks(b, quick):
             [host, "mem", d, str(copies), synth(cc, "sym"), str(2 * n)], metrics=metrics)
     return out, ratios, n
 
+# ---- real libraries, hybrid mode (perf/hybrid) -----------------------------
+# (case, what, how to find the file, extra environment for the glibc run)
+RUSTC_TLS_TUNABLE = "glibc.rtld.optional_static_tls=65536"
+
+
+def multiarch_dirs():
+    m = platform.machine() + "-linux-gnu"
+    return ["/usr/lib/" + m, "/lib/" + m]
+
+
+def find_system_lib(name):
+    for d in multiarch_dirs():
+        p = os.path.join(d, name)
+        if os.path.exists(p):
+            return p, None
+    return None, "%s not found in %s" % (name, " or ".join(multiarch_dirs()))
+
+
+def find_rustc_driver():
+    rustc = shutil.which("rustc") or os.path.expanduser("~/.cargo/bin/rustc")
+    if not os.path.exists(rustc):
+        return None, "no rustc on PATH or in ~/.cargo/bin (rustup toolchain)"
+    try:
+        sysroot = subprocess.run([rustc, "--print", "sysroot"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as e:
+        return None, "rustc --print sysroot failed: %s" % e
+    found = sorted(glob.glob(os.path.join(sysroot, "lib", "librustc_driver-*.so")))
+    if not found:
+        return None, "no %s/lib/librustc_driver-*.so" % sysroot
+    return found[0], None
+
+
+HYBRID_CASES = [
+    # case id, description, finder, environment of the glibc run
+    ("real_llvm14", "Debian libLLVM-14 (package libllvm14)",
+     lambda: find_system_lib("libLLVM-14.so.1"), {}),
+    # glibc's dlopen cannot place librustc_driver's initial-exec TLS
+    # (DF_STATIC_TLS, ~24 KiB) in its default static TLS surplus ("cannot
+    # allocate memory in static TLS block"): the glibc run gets a bigger one.
+    ("real_rustc_driver", "rustup librustc_driver-*.so + libLLVM.so.*-rust-*",
+     find_rustc_driver, {"GLIBC_TUNABLES": RUSTC_TLS_TUNABLE}),
+    ("real_python311", "libpython3.11.so.1.0", lambda: find_system_lib("libpython3.11.so.1.0"), {}),
+    ("real_libstdcxx", "libstdc++.so.6 (C host: not preloaded)", lambda: find_system_lib("libstdc++.so.6"), {}),
+    ("real_sqlite3", "libsqlite3.so.0", lambda: find_system_lib("libsqlite3.so.0"), {}),
+]
+HYBRID_METRICS = ("value", "faults", "minflt", "majflt", "objects", "rss_kb")
+
+
+def hybrid_benchmarks(hb):
+    """The real-library cases; hb = the perf/hybrid build directory. Returns
+    (benchmarks, ratios, skipped {case: reason}, libraries {case: path})."""
+    hosts = {"staticdl": os.path.join(hb, "bin", "bench_hybrid_staticdl"),
+             "glibc": os.path.join(hb, "bin", "bench_hybrid_glibc")}
+    warm = os.path.join(hb, "plugins", "libsmall.so")
+    for p in list(hosts.values()) + [warm]:
+        if not os.path.exists(p):
+            raise SystemExit("perf: %s missing (build target perf_hybrid in a STATICDL_HYBRID build)" % p)
+    out, ratios, skipped, libs = [], [], {}, {}
+    for case, what, find, genv in HYBRID_CASES:
+        path, why = find()
+        if not path:
+            skipped[case] = why
+            print("perf: skipping %s (%s): %s" % (case, what, why), file=sys.stderr, flush=True)
+            continue
+        libs[case] = path
+        ids = {}
+        for loader in ("staticdl", "glibc"):
+            x = Bench("%s/%s/system" % (case, loader), case, loader, os.path.basename(path), "ms",
+                      [hosts[loader], "open", path, warm], metrics=HYBRID_METRICS,
+                      env=genv if loader == "glibc" else {}, group="hybrid", bindir=hb)
+            out.append(x)
+            ids[loader] = x.id
+        ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.8, "staticdl/glibc"))
+        ratios.append(Ratio(ids["staticdl"], ids["glibc"], None, "staticdl/glibc faults", metric="faults"))
+    return out, ratios, skipped, libs
+
+
+STAT_RE = re.compile(r"staticdl: (.*): (\d+) objects, relocations: (\d+) relative, (\d+) symbolic, (\d+) irelative")
+
+
+def hybrid_statistics(benches, keep_going):
+    """One untimed run of every staticdl real-library benchmark with
+    STATICDL_DEBUG=statistics: what staticdl loaded and relocated. It also
+    brings every file into the page cache before the timed rounds."""
+    res = {}
+    for x in benches:
+        if x.group != "hybrid" or x.loader != "staticdl":
+            continue
+        env = dict(os.environ, STATICDL_DEBUG="statistics")
+        r = subprocess.run(x.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300, env=env)
+        st = [m.groups() for m in STAT_RE.finditer(r.stderr)]
+        if r.returncode != 0 or not st:
+            why = [l for l in r.stderr.strip().splitlines() if not STAT_RE.match(l)]
+            msg = "%s%s" % (exit_text(r.returncode), (": " + why[-1]) if why else "")
+            res[x.case] = {"error": "staticdl: " + msg}
+            fail_bench(x, "STATICDL_DEBUG=statistics %s: %s" % (command_line(x), msg), keep_going)
+            continue
+        _, objs, rel, sym, irel = st[-1]
+        res[x.case] = {"objects": int(objs), "relative": int(rel), "symbolic": int(sym), "irelative": int(irel)}
+    return res
+
 
 def make_copies(src, d, count):
     os.makedirs(d, exist_ok=True)
@@ -160,10 +271,33 @@ def make_copies(src, d, count):
                 fh.write(data)
 
 
-def run_one(bench):
-    r = subprocess.run(bench.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+def exit_text(rc):
+    if rc < 0:
+        try:
+            return "killed by %s" % signal.Signals(-rc).name
+        except ValueError:
+            return "killed by signal %d" % -rc
+    return "exit status %d" % rc
+
+
+def fail_bench(bench, msg, keep_going):
+    if not keep_going:
+        raise SystemExit("perf: %s failed: %s" % (bench.id, msg))
+    bench.error = msg
+    print("perf: %s FAILED (dropped from the remaining rounds): %s" % (bench.id, msg), file=sys.stderr, flush=True)
+
+
+def run_one(bench, rnd, keep_going=False):
+    if bench.error:
+        return
+    env = dict(os.environ, **bench.env) if bench.env else None
+    try:
+        r = subprocess.run(bench.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300, env=env)
+    except subprocess.TimeoutExpired:
+        return fail_bench(bench, "timed out: %s" % command_line(bench), keep_going)
     if r.returncode != 0:
-        raise SystemExit("perf: %s failed (%d): %s\n%s" % (bench.id, r.returncode, " ".join(bench.argv), r.stderr))
+        return fail_bench(bench, "%s: %s\n%s" % (exit_text(r.returncode), command_line(bench), r.stderr.strip()),
+                          keep_going)
     vals = {}
     for line in r.stdout.splitlines():
         k, _, v = line.partition(" ")
@@ -171,22 +305,36 @@ def run_one(bench):
             vals[k] = float(v)
         except ValueError:
             vals[k] = v
+    missing = [m for m in bench.metrics if m not in vals]
+    if missing:
+        return fail_bench(bench, "printed no %s:\n%s" % (", ".join(missing), r.stdout), keep_going)
     for m in bench.metrics:
-        if m not in vals:
-            raise SystemExit("perf: %s printed no %s:\n%s" % (bench.id, m, r.stdout))
         v = vals[m]
         if m == "value" and bench.unit == "ms":
             v = v / 1e6
         bench.samples[m].append(v)
+    bench.rounds.append(rnd)
 
 
 def summary(xs):
+    if not xs:
+        return {"median": None, "min": None, "max": None, "n": 0}
     return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
+
+
+def command_line(bench, rel=False):
+    """The benchmark's command as a shell line (environment first); rel: paths
+    relative to its build directory."""
+    words = [os.path.relpath(p, bench.bindir) if rel and bench.bindir and p.startswith(bench.bindir) else p
+             for p in bench.argv]
+    return " ".join(["%s=%s" % kv for kv in sorted(bench.env.items())] + words)
 
 
 def fmt(x):
     if x is None:
         return "-"
+    if isinstance(x, float) and x.is_integer() and abs(x) >= 10:
+        return "%d" % x
     a = abs(x)
     if a >= 100:
         return "%.0f" % x
@@ -240,27 +388,42 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bindir", required=True)
+    ap.add_argument("--bindir", help="perf/ of the static (zig) build: the synthetic-plugin cases")
+    ap.add_argument("--hybrid-bindir", help="perf/hybrid/ of a STATICDL_HYBRID build: the real-library cases")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
     ap.add_argument("--only", default="", help="run only benchmarks whose id contains this")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="a failing benchmark is reported and dropped, the rest still run (exit status 1 at the end)")
     a = ap.parse_args()
+    if not a.bindir and not a.hybrid_bindir:
+        ap.error("--bindir and/or --hybrid-bindir")
     rounds = 1 if a.quick else a.rounds
-    benches, ratios, n = benchmarks(a.bindir, a.quick)
+    benches, ratios, n = [], [], None
+    if a.bindir:
+        benches, ratios, n = benchmarks(a.bindir, a.quick)
+    skipped, libs = {}, {}
+    if a.hybrid_bindir:
+        hb, hr, skipped, libs = hybrid_benchmarks(a.hybrid_bindir)
+        benches += hb
+        ratios += hr
     if a.only:
         benches = [x for x in benches if a.only in x.id]
         keep = {x.id for x in benches}
         ratios = [r for r in ratios if r.num in keep and r.den in keep]
     info = machine()
-    chk = checks(a.bindir, a.quick)
+    chk = checks(a.bindir, a.quick) if a.bindir else {"relocations": {}, "tls_disassembly": {}}
     bad = [f for f, v in chk["tls_disassembly"].items() if not v["ok"]]
     if bad:
         raise SystemExit("perf: TLS plugins without the expected access sequence: %s" % ", ".join(bad))
+    if a.hybrid_bindir:
+        chk["hybrid"] = {"libraries": libs, "skipped": skipped,
+                         "statistics": hybrid_statistics(benches, a.keep_going)}
     t0 = datetime.datetime.now()
     for r in range(rounds):
         for x in benches:
-            run_one(x)
+            run_one(x, r, a.keep_going)
         print("round %d/%d done" % (r + 1, rounds), file=sys.stderr, flush=True)
     byid = {x.id: x for x in benches}
 
@@ -270,41 +433,52 @@ def main():
             s = summary(x.samples[m])
             rows.append({"id": x.id + ("" if m == "value" else ":" + m), "case": x.case, "loader": x.loader,
                          "plugin": x.plugin, "metric": m, "unit": x.unit if m == "value" else unit_of(m),
-                         **s, "samples": x.samples[m]})
+                         "group": x.group, "error": x.error, **s, "samples": x.samples[m]})
     rrows = []
     for rt in ratios:
-        num, den = byid[rt.num].samples[rt.metric], byid[rt.den].samples[rt.metric]
-        per = [p / q for p, q in zip(num, den) if q]
+        num, den = byid[rt.num], byid[rt.den]
+        # paired per round (a benchmark dropped by --keep-going has fewer rounds)
+        dn = dict(zip(den.rounds, den.samples[rt.metric]))
+        per = [p / dn[k] for k, p in zip(num.rounds, num.samples[rt.metric]) if dn.get(k)]
         s = summary(per)
-        passed = None if rt.target is None else s["median"] <= rt.target
-        rrows.append({"num": rt.num, "den": rt.den, "what": rt.what, "target": rt.target, "pass": passed, **s,
-                      "samples": per})
-
-    # ---- stdout table
-    print("\nstaticdl perf (%s, %d round%s, n=%d functions + %d tables; %s, nproc %s, %s)" % (
-        "quick" if a.quick else "full", rounds, "" if rounds == 1 else "s", n, n, info["cpu"], info["nproc"],
-        info["kernel"]))
-    w = max(len(r["id"]) for r in rows) + 2
-    print("\n%-*s %10s %22s  %s" % (w, "benchmark (case/loader/plugin cc)", "median", "min-max", "unit"))
-    for r in rows:
-        print("%-*s %10s %22s  %s" % (w, r["id"], fmt(r["median"]), fmt(r["min"]) + "-" + fmt(r["max"]), r["unit"]))
-    w2 = max([len(r["num"]) for r in rrows] + [10]) + 2
-    print("\n%-*s %-16s %8s %16s %8s %s" % (w2, "ratio (per round)", "vs", "median", "min-max", "target", "result"))
-    for r in rrows:
-        den = r["den"].split("/", 1)[1]
-        res = "-" if r["pass"] is None else ("pass" if r["pass"] else "MISS")
-        tgt = "-" if r["target"] is None else "<=%g" % r["target"]
-        print("%-*s %-16s %8.3f %16s %8s %s" % (w2, r["num"], den, r["median"],
-                                                "%.3f-%.3f" % (r["min"], r["max"]), tgt, res))
-    print("\nrelocations (readelf -rW):")
-    for f, c in chk["relocations"].items():
-        print("  %-28s %s" % (f, ", ".join("%s %d" % (k[9:], v) for k, v in sorted(c.items()))))
+        passed = None if rt.target is None or s["median"] is None else s["median"] <= rt.target
+        rrows.append({"num": rt.num, "den": rt.den, "what": rt.what, "metric": rt.metric, "target": rt.target,
+                      "pass": passed, "group": num.group, **s, "samples": per})
 
     res = {"date": t0.isoformat(timespec="seconds"), "mode": "quick" if a.quick else "full", "rounds": rounds,
            "n_functions": n, "machine": info, "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
            "checks": chk, "results": rows, "ratios": rrows,
-           "commands": {x.id: " ".join(os.path.relpath(p, a.bindir) if p.startswith(a.bindir) else p
-                                       for p in x.argv) for x in benches}}
+           "failed": {x.id: x.error for x in benches if x.error},
+           "commands": {x.id: command_line(x, rel=True) for x in benches},
+           "bindirs": {"static": a.bindir, "hybrid": a.hybrid_bindir}}
+
+    # ---- stdout
+    print("\nstaticdl perf (%s, %d round%s%s; %s, nproc %s, %s)" % (
+        res["mode"], rounds, "" if rounds == 1 else "s",
+        ", n=%d functions + %d tables" % (n, n) if n else "", info["cpu"], info["nproc"], info["kernel"]))
+    plain = [r for r in rows if r["group"] != "hybrid"]
+    if plain:
+        w = max(len(r["id"]) for r in plain) + 2
+        print("\n%-*s %10s %22s  %s" % (w, "benchmark (case/loader/plugin cc)", "median", "min-max", "unit"))
+        for r in plain:
+            print("%-*s %10s %22s  %s" % (w, r["id"], fmt(r["median"]), fmt(r["min"]) + "-" + fmt(r["max"]),
+                                          r["unit"] if not r["error"] else "FAILED"))
+        prr = [r for r in rrows if r["group"] != "hybrid"]
+        w2 = max([len(r["num"]) for r in prr] + [10]) + 2
+        print("\n%-*s %-16s %8s %16s %8s %s" % (w2, "ratio (per round)", "vs", "median", "min-max", "target", "result"))
+        for r in prr:
+            print("%-*s %-16s %8s %16s %8s %s" % (w2, r["num"], r["den"].split("/", 1)[1], fmt3(r["median"]),
+                                                  fmt3(r["min"]) + "-" + fmt3(r["max"]), target_text(r, "<="),
+                                                  result_text(r, "MISS")))
+        print("\nrelocations (readelf -rW):")
+        for f, c in chk["relocations"].items():
+            print("  %-28s %s" % (f, ", ".join("%s %d" % (k[9:], v) for k, v in sorted(c.items()))))
+    if a.hybrid_bindir:
+        print("\nreal libraries, hybrid mode (dlopen RTLD_NOW, ms; faults = minor + major page faults in the dlopen):\n")
+        print("\n".join(hybrid_table(res)))
+    for bid, err in res["failed"].items():
+        print("FAILED %s: %s" % (bid, err), file=sys.stderr)
+
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as fh:
         json.dump(res, fh, indent=1)
@@ -312,6 +486,64 @@ def main():
     with open(md, "w") as fh:
         fh.write(markdown(res))
     print("\nresults: %s (tables for RESULTS.md: %s)" % (a.out, md))
+    if res["failed"]:
+        sys.exit(1)
+
+
+def fmt3(x):
+    return "-" if x is None else "%.3f" % x
+
+
+def target_text(r, op):
+    return "-" if r["target"] is None else "%s %g" % (op, r["target"])
+
+
+def result_text(r, miss):
+    return "-" if r["pass"] is None else ("pass" if r["pass"] else miss)
+
+
+def hybrid_table(res):
+    """The real-library table (markdown, also printed on stdout)."""
+    st = res["checks"].get("hybrid", {}).get("statistics", {})
+    byid = {r["id"]: r for r in res["results"]}
+    rat = {(r["num"], r["metric"]): r for r in res["ratios"]}
+    o = ["| library (case) | objects loaded | relocations (staticdl statistics) | staticdl ms | glibc ms "
+         "| ratio (paired) | target | result | faults staticdl | faults glibc |",
+         "|---|---:|---|---:|---:|---:|---:|---|---:|---:|"]
+
+    def mm(r):
+        if not r or r["median"] is None:
+            return "FAILED" if r and r["error"] else "-"
+        return "%s (%s-%s)" % (fmt(r["median"]), fmt(r["min"]), fmt(r["max"]))
+
+    cases = []
+    for r in res["results"]:
+        if r["group"] == "hybrid" and r["case"] not in cases:
+            cases.append(r["case"])
+    for case in cases:
+        s_id, g_id = "%s/staticdl/system" % case, "%s/glibc/system" % case
+        s, g = byid.get(s_id), byid.get(g_id)
+        lib = (s or g)["plugin"]
+        objs = byid.get(s_id + ":objects") or byid.get(g_id + ":objects")
+        stat = st.get(case, {})
+        rel = ("%d relative, %d symbolic, %d irelative" % (stat["relative"], stat["symbolic"], stat["irelative"])
+               if "relative" in stat else stat.get("error", "-"))
+        r = rat.get((s_id, "value"))
+        ratio = "-" if not r or r["median"] is None else "%.2f (%.2f-%.2f)" % (r["median"], r["min"], r["max"])
+        o.append("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            lib, case, "%g" % objs["median"] if objs and objs["median"] is not None else "-", rel, mm(s), mm(g), ratio,
+            target_text(r, "≤") if r else "-", result_text(r, "**MISS**") if r else "-",
+            mm(byid.get(s_id + ":faults")), mm(byid.get(g_id + ":faults"))))
+    for case, why in res["checks"].get("hybrid", {}).get("skipped", {}).items():
+        o.append("| (%s) | skipped: %s | | | | | | | | |" % (case, why))
+    envs = sorted({c.split(" bin/")[0] for k, c in res["commands"].items()
+                   if "/glibc/" in k and "=" in c.split(" ")[0]})
+    if envs:
+        o.append("")
+        o.append("glibc runs with a non-default environment: %s" % "; ".join(
+            "%s: `%s`" % (k.split("/")[0], c.split(" bin/")[0]) for k, c in res["commands"].items()
+            if "/glibc/" in k and "=" in c.split(" ")[0]))
+    return o
 
 
 def markdown(res):
@@ -320,28 +552,48 @@ def markdown(res):
     o = ["%s run, %s, %d round(s); %s, nproc %s, kernel %s; load average %s at start, %s at end\n" % (
         res["mode"], res["date"], res["rounds"], m["cpu"], m["nproc"], m["kernel"], " ".join(m["loadavg_at_start"]),
         " ".join(res["loadavg_at_end"]))]
-    o.append("| benchmark (case/loader/plugin cc) | median | min-max | unit |")
-    o.append("|---|---:|---:|---|")
-    for r in res["results"]:
-        o.append("| %s | %s | %s-%s | %s |" % (r["id"], fmt(r["median"]), fmt(r["min"]), fmt(r["max"]), r["unit"]))
-    o.append("")
-    o.append("| ratio (paired per round) | vs | median | min-max | target | result |")
-    o.append("|---|---|---:|---:|---:|---|")
-    for r in res["ratios"]:
-        res_ = "-" if r["pass"] is None else ("pass" if r["pass"] else "**MISS**")
-        tgt = "-" if r["target"] is None else "<= %g" % r["target"]
-        o.append("| %s | %s | %.3f | %.3f-%.3f | %s | %s |" % (r["num"], r["den"].split("/", 1)[1], r["median"],
-                                                              r["min"], r["max"], tgt, res_))
-    o.append("")
-    o.append("| plugin | relocations (readelf -rW) |")
-    o.append("|---|---|")
-    for f, c in res["checks"]["relocations"].items():
-        o.append("| %s | %s |" % (f, ", ".join("%s %d" % (k, v) for k, v in sorted(c.items()))))
-    o.append("")
+    plain = [r for r in res["results"] if r["group"] != "hybrid"]
+    if plain:
+        o.append("| benchmark (case/loader/plugin cc) | median | min-max | unit |")
+        o.append("|---|---:|---:|---|")
+        for r in plain:
+            o.append("| %s | %s | %s-%s | %s |" % (r["id"], fmt(r["median"]), fmt(r["min"]), fmt(r["max"]),
+                                                   r["unit"] if not r["error"] else "**FAILED**"))
+        o.append("")
+        o.append("| ratio (paired per round) | vs | median | min-max | target | result |")
+        o.append("|---|---|---:|---:|---:|---|")
+        for r in res["ratios"]:
+            if r["group"] == "hybrid":
+                continue
+            o.append("| %s | %s | %s | %s-%s | %s | %s |" % (r["num"], r["den"].split("/", 1)[1], fmt3(r["median"]),
+                                                             fmt3(r["min"]), fmt3(r["max"]), target_text(r, "<="),
+                                                             result_text(r, "**MISS**")))
+        o.append("")
+        o.append("| plugin | relocations (readelf -rW) |")
+        o.append("|---|---|")
+        for f, c in res["checks"]["relocations"].items():
+            o.append("| %s | %s |" % (f, ", ".join("%s %d" % (k, v) for k, v in sorted(c.items()))))
+        o.append("")
+    if "hybrid" in res["checks"]:
+        o.append("Real libraries, hybrid mode (`perf/hybrid`): dlopen(RTLD_NOW) in ms, median (min-max) over rounds; "
+                 "ratio = staticdl/glibc paired per round; faults = minor + major page faults during the dlopen.\n")
+        o += hybrid_table(res)
+        o.append("")
+    if res["failed"]:
+        o.append("Failed benchmarks:\n")
+        for bid, err in res["failed"].items():
+            o.append("- `%s`: %s" % (bid, err.replace("\n", " ")))
+        o.append("")
     return "\n".join(o)
 
 
 def unit_of(m):
+    if m in ("faults", "minflt", "majflt"):
+        return "page faults"
+    if m == "objects":
+        return "objects"
+    if m == "rss_kb":
+        return "KiB"
     if m.startswith("heap_"):
         return "bytes"
     if m.endswith("_kb_per_module"):

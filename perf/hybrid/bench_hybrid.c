@@ -3,14 +3,19 @@
  *                           (staticdl_add_hybrid_host): the library and the
  *                           dependencies ld.so has not loaded are loaded by staticdl
  *   bench_hybrid_glibc      the same program on glibc's dlopen (gcc -ldl)
- * Both are C programs linked against libc only, so libm, libstdc++, libgcc_s
- * and the rest are loaded by the loader under test in both.
+ * Both are C programs linked against libc only. staticdl's hybrid runtime
+ * has the system loader load libgcc_s.so.1 (RTLD_GLOBAL) on its first use,
+ * for unwinding (runtime/hybrid.cpp); the glibc host does the same before
+ * its warm-up, so the same objects are preloaded in both (ld.so, libc,
+ * libgcc_s) and libm, libstdc++ and the rest are loaded by the loader under
+ * test in both.
  *
  *   bench_hybrid open <library> <warm-plugin>|-
  *
  * One measurement per process (perf/driver.py starts a fresh one each
  * time): after one untimed dlopen+dlclose of <warm-plugin> (first-use setup
- * excluded, as in perf/src/bench.c; "-": none), dlopen(<library>, RTLD_NOW |
+ * excluded, as in perf/src/bench.c; "-": none, the first-use setup is then
+ * timed too), dlopen(<library>, RTLD_NOW |
  * RTLD_LOCAL) is timed with CLOCK_MONOTONIC, and getrusage() is read around
  * it. Printed, one `key value` per line:
  *   value    ns in the dlopen (mapping, relocation, initializers, of the
@@ -89,6 +94,9 @@ static int fail(const char* path) {
 
 static int cmd_open(const char* lib, const char* warm) {
   double warm_ns = 0;
+#ifndef BENCH_STATICDL
+  if (!dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL)) return fail("libgcc_s.so.1");
+#endif
   if (strcmp(warm, "-") != 0) {
     double w0 = now_ns();
     void* w = DLOPEN(warm, RTLD_NOW | RTLD_LOCAL);
