@@ -185,14 +185,6 @@ bool in_host(uintptr_t addr) {
 
 // ---- .dynsym ---------------------------------------------------------------------
 
-// Runtime address of a d_ptr, or 0 when it points outside the host.
-uintptr_t dyn_ptr(uint64_t d_ptr) {
-  uint64_t a;
-  if (!d_ptr) return 0;
-  if (add_ok(d_ptr, g.info.bias, &a) && a >= g.lo && a < g.hi) return a;
-  return d_ptr >= g.lo && d_ptr < g.hi ? d_ptr : 0;
-}
-
 bool read_dynamic(SymbolTableInputs* in) {
   const Elf64_Phdr* dynph = nullptr;
   for (uint16_t i = 0; i < g.info.phnum; i++)
@@ -200,24 +192,7 @@ bool read_dynamic(SymbolTableInputs* in) {
   MemoryCheck mem{g.lo, g.hi};
   if (!dynph || !mem.contains(dynph->p_vaddr + g.info.bias, dynph->p_memsz)) return false;
   const Elf64_Dyn* d = reinterpret_cast<const Elf64_Dyn*>(dynph->p_vaddr + g.info.bias);
-  for (size_t i = 0; i < dynph->p_memsz / sizeof(Elf64_Dyn) && d[i].d_tag != DT_NULL; i++) {
-    uint64_t v = d[i].d_un.d_val;
-    switch (d[i].d_tag) {
-      case DT_SYMTAB: in->symtab = dyn_ptr(v); break;
-      case DT_STRTAB: in->strtab = dyn_ptr(v); break;
-      case DT_STRSZ: in->strsz = v; break;
-      case DT_SYMENT: in->syment = v; break;
-      case DT_GNU_HASH: in->gnu_hash = dyn_ptr(v); break;
-      case DT_HASH: in->sysv_hash = dyn_ptr(v); break;
-      case DT_VERSYM: in->versym = dyn_ptr(v); break;
-      case DT_VERDEF: in->verdef = dyn_ptr(v); break;
-      case DT_VERDEFNUM: in->verdefnum = v; break;
-      case DT_VERNEED: in->verneed = dyn_ptr(v); break;
-      case DT_VERNEEDNUM: in->verneednum = v; break;
-      default: break;
-    }
-  }
-  return in->symtab != 0;
+  return read_symbol_inputs(d, dynph->p_memsz / sizeof(Elf64_Dyn), g.info.bias, mem, in);
 }
 
 bool load_dynsym() {

@@ -111,9 +111,9 @@ void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, cons
 }
 
 void* builtin_override(const char* name) {
-  // Overrides are __*, pthread_key_* and (in hybrid mode) dl*: skip the
-  // table for every other name.
-  if (name[0] != '_' && name[0] != 'p' && name[0] != 'd') return nullptr;
+  // Overrides are __*, _dl_*, pthread_key_* and (in hybrid mode) dl*: skip
+  // the table for every other name, C++'s _Z* included.
+  if ((name[0] != '_' || name[1] == 'Z') && name[0] != 'p' && name[0] != 'd') return nullptr;
   return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
 }
 void* builtin_fallback(const char* name) {

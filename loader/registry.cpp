@@ -240,11 +240,25 @@ Status load_dependencies(Vec<Module*>& fresh) {
   return Status::ok();
 }
 
+// Dependencies first (post-order over DT_NEEDED, as glibc's sorted maps):
+// an IFUNC resolver one object calls while being relocated (libstdc++
+// binding libm's ceil) may itself call through its own object's GOT (libm's
+// resolvers ask ld.so for the CPU features), which must be relocated then.
+void relocation_order(Module* m, Vec<Module*>& fresh, Vec<Module*>* order, bool* ok) {
+  if (m->mark) return;
+  m->mark = true;
+  for (Module* d : m->deps) relocation_order(d, fresh, order, ok);
+  if (!m->relocated && fresh.contains(m) && !order->push(m)) *ok = false;
+}
+
 // Relocates new objects, dependencies first, then applies RELRO.
 Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
-  for (size_t i = root->bfs.size(); i-- > 0;) {
-    Module* m = root->bfs[i];
-    if (m->relocated || !fresh.contains(m)) continue;
+  Vec<Module*> order;
+  bool ok = true;
+  for (Module* m : root->bfs) m->mark = false;
+  relocation_order(root, fresh, &order, &ok);
+  if (!ok) return no_memory(root->name.c_str());
+  for (Module* m : order) {
     if (!m->root) m->root = root;
     STATICDL_TRY(relocate(*m, st));
     m->relocated = true;

@@ -145,13 +145,22 @@ bool walk_verneed(const SymbolTable& t, F&& visit) {
   return true;
 }
 
+// The VERDEF record with index `ndx`. Relocations and lookups ask for the
+// same few versions over and over (libstdc++: GLIBCXX_3.4 in most of its
+// 5,000 self-references), so recent answers are memoized per table.
 bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
+  SymbolTable::VerdefMemo& memo = t.verdef_memo[ndx % SymbolTable::kVerdefMemo];
+  if (memo.name && memo.ndx == ndx) {
+    out->ndx = memo.ndx, out->flags = memo.flags, out->hash = memo.hash, out->name = memo.name;
+    return true;
+  }
   bool found = false;
   walk_verdef(t, [&](const VerdefEntry& e) {
     if (e.ndx != ndx) return false;
     *out = e, found = true;
     return true;
   });
+  if (found) memo = SymbolTable::VerdefMemo{out->ndx, out->flags, out->hash, out->name};
   return found;
 }
 
@@ -393,6 +402,40 @@ const char* SymbolTable::defined_version(uint32_t i) const {
   VerdefEntry d;
   if (ndx <= VER_NDX_GLOBAL || !find_verdef(*this, ndx, &d) || (d.flags & VER_FLG_BASE)) return nullptr;
   return d.name;
+}
+
+namespace {
+// Runtime address of a d_ptr, or 0 when it points outside [lo, hi). A
+// dynamic section holds link-time addresses, unless the startup code
+// rewrote them in place (glibc's ld.so does, on x86_64 and aarch64).
+uintptr_t dyn_ptr(uint64_t d_ptr, uintptr_t bias, const MemoryCheck& span) {
+  uint64_t a;
+  if (!d_ptr) return 0;
+  if (add_ok(d_ptr, bias, &a) && a >= span.lo && a < span.hi) return a;
+  return d_ptr >= span.lo && d_ptr < span.hi ? d_ptr : 0;
+}
+}  // namespace
+
+bool read_symbol_inputs(const Elf64_Dyn* d, size_t count, uintptr_t bias, const MemoryCheck& span,
+                        SymbolTableInputs* in) {
+  for (size_t i = 0; i < count && d[i].d_tag != DT_NULL; i++) {
+    uint64_t v = d[i].d_un.d_val;
+    switch (d[i].d_tag) {
+      case DT_SYMTAB: in->symtab = dyn_ptr(v, bias, span); break;
+      case DT_STRTAB: in->strtab = dyn_ptr(v, bias, span); break;
+      case DT_STRSZ: in->strsz = v; break;
+      case DT_SYMENT: in->syment = v; break;
+      case DT_GNU_HASH: in->gnu_hash = dyn_ptr(v, bias, span); break;
+      case DT_HASH: in->sysv_hash = dyn_ptr(v, bias, span); break;
+      case DT_VERSYM: in->versym = dyn_ptr(v, bias, span); break;
+      case DT_VERDEF: in->verdef = dyn_ptr(v, bias, span); break;
+      case DT_VERDEFNUM: in->verdefnum = v; break;
+      case DT_VERNEED: in->verneed = dyn_ptr(v, bias, span); break;
+      case DT_VERNEEDNUM: in->verneednum = v; break;
+      default: break;
+    }
+  }
+  return in->symtab != 0;
 }
 
 Expected<SymbolTable> build_symbol_table(const char* what, const SymbolTableInputs& in, const MemoryCheck& mem) {

@@ -85,6 +85,16 @@ struct SymbolTable {
   uint32_t verneednum = 0;
   MemoryCheck mem;
 
+  // find_verdef's memo of recent VERDEF records, by index (symtab.cpp).
+  // Lookups run under the loader lock.
+  static constexpr size_t kVerdefMemo = 8;
+  struct VerdefMemo {
+    uint16_t ndx, flags;
+    uint32_t hash;
+    const char* name;
+  };
+  mutable VerdefMemo verdef_memo[kVerdefMemo] = {};
+
   // Name of symbol i, or nullptr if its st_name is out of range.
   const char* name_of(uint32_t i) const;
   // Name of string-table offset `off`, or nullptr if out of range / unterminated.
@@ -116,6 +126,12 @@ struct SymbolTableInputs {
   uintptr_t versym = 0, verdef = 0, verneed = 0;
   uint64_t verdefnum = 0, verneednum = 0;
 };
+
+// Fills `in` from a mapped object's dynamic section (`count` entries at most)
+// whose object spans [span.lo, span.hi) with load bias `bias`. False when
+// there is no DT_SYMTAB inside the span.
+bool read_symbol_inputs(const Elf64_Dyn* dyn, size_t count, uintptr_t bias, const MemoryCheck& span,
+                        SymbolTableInputs* in);
 
 // Validates the tables against `mem` and returns the view. `what` names
 // the object in error messages ("libfoo.so: invalid DT_GNU_HASH table").

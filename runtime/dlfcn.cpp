@@ -130,6 +130,9 @@ void* open_common(OpenRequest req, const void* ret) {
   }
   LoaderLock lock;
   runtime_init();
+#if STATICDL_HYBRID
+  hybrid_refresh();
+#endif
   Expected<Module*> m = open_object(req, caller_module(ret));
   if (!m) return set_error(m.error()), nullptr;
   return *m;
@@ -138,6 +141,9 @@ void* open_common(OpenRequest req, const void* ret) {
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
   LoaderLock lock;
   runtime_init();
+#if STATICDL_HYBRID
+  hybrid_refresh();
+#endif
   SymName n(name);
   VersionReq v;
   if (version) v.name = version, v.hash = elf_hash(version);

@@ -42,6 +42,9 @@ void install_embedded_lookup();
 
 // Hybrid mode (hybrid.cpp): the system loader's objects as the host scope.
 void install_hybrid_host();
+// Re-reads ld.so's objects if it loaded or unloaded any (under the lock,
+// before each load or lookup).
+void hybrid_refresh();
 
 // Unwinder support (unwind.cpp).
 void install_unwind_hooks();
