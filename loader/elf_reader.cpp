@@ -37,8 +37,10 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0)
     return fail(Errc::Io, "%s: cannot stat shared object: %s", name, strerror(errno));
-  if (!S_ISREG(st.st_mode))
-    return fail(Errc::BadElf, "%s: cannot read file data: Is a directory or not a regular file", name);
+  // glibc's text for a directory (its read() fails with EISDIR); FIFOs and
+  // devices are refused too, where glibc would block reading them.
+  if (S_ISDIR(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: %s", name, strerror(EISDIR));
+  if (!S_ISREG(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: not a regular file", name);
   Input in;
   in.fd = fd;
   in.size = static_cast<uint64_t>(st.st_size);

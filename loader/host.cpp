@@ -360,14 +360,14 @@ const HostInfo& host_info() {
   return g.info;
 }
 
-bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out) {
+bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out, const Vec<Module*>* needed_by) {
   if (!n.name) return false;
   if (const Explicit* e = find_explicit(n.name, n.gnu)) {
     *out = HostSymbol();
     out->value = reinterpret_cast<uintptr_t>(e->addr);
     return true;
   }
-  if (g_system) return g_system->find(n, ver, out);
+  if (g_system) return g_system->find(n, ver, out, needed_by);
   host_info();
   int64_t i = -1;
   if (g.info.source == HostSource::Dynsym && (i = g.dyn.lookup(n, ver)) >= 0) fill(g.dyn.syms[i], out);

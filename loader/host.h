@@ -51,7 +51,14 @@ struct HostSymbol {
   uint64_t size = 0;
   unsigned char type = STT_NOTYPE;
 };
-bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out);
+// `needed_by` (hybrid mode): search only the system objects that these
+// modules' DT_NEEDED entries name, and their dependencies (dlsym on a
+// handle); nullptr: the whole global scope.
+struct Module;
+template <typename T>
+class Vec;
+bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out,
+                      const Vec<Module*>* needed_by = nullptr);
 
 // Adds or replaces an explicit host symbol. Returns false on no memory.
 bool host_add_symbol(const char* name, void* addr);
@@ -71,7 +78,7 @@ struct SystemScope {
   // `value` is the resolved address (IFUNCs already called), or for
   // STT_TLS the offset from the executable's TLS block (module 1), which
   // holds for every object the system loader placed in static TLS.
-  bool (*find)(const SymName& n, const VersionReq& ver, HostSymbol* out);
+  bool (*find)(const SymName& n, const VersionReq& ver, HostSymbol* out, const Vec<Module*>* needed_by);
   // True when the system loader has already loaded the object `name`
   // (a DT_NEEDED entry or dlopen() name): it is then never loaded twice.
   bool (*has_library)(const char* name);

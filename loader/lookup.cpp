@@ -26,9 +26,9 @@ void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
   return nullptr;
 }
 
-bool from_host(const SymName& n, const VersionReq& v, Definition* out) {
+bool from_host(const SymName& n, const VersionReq& v, Definition* out, const Vec<Module*>* needed_by = nullptr) {
   HostSymbol hs;
-  if (!host_find_symbol(n, v, &hs)) return false;
+  if (!host_find_symbol(n, v, &hs, needed_by)) return false;
   if (hs.type == STT_TLS) {
     *out = Definition{hs.value, nullptr, nullptr, false, hs.size, true};
     return true;
@@ -52,7 +52,7 @@ bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v, 
     if (lookup_in_module(m, n, v, out)) return true;
     host |= m->needs_host;
   }
-  return host && from_host(n, v, out);
+  return host && from_host(n, v, out, &list);
 }
 
 bool from_builtin_fallback(const char* name, Definition* out) {

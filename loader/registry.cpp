@@ -487,9 +487,30 @@ void unpin_module(Module* m) {
   if (--m->pins == 0 && m->open_count == 0) collect();
 }
 
+// Post-order over DT_NEEDED (dependencies first).
+static bool exit_post_order(Module* m, Vec<Module*>* post) {
+  m->mark = true;
+  for (Module* d : m->deps)
+    if (!d->mark && !exit_post_order(d, post)) return false;
+  return post->push(m);
+}
+
+// At exit glibc's _dl_fini takes the objects in load order and sorts them
+// so that each comes before its dependencies: a reverse post-order of a
+// walk that starts from the last-loaded object. Unrelated objects are
+// therefore finalized first-loaded first (not in reverse init order).
 void run_exit_finalizers() {
   Registry& r = reg();
-  for (size_t i = r.init_order.size(); i-- > 0;) call_fini(r.init_order[i]);
+  Vec<Module*> post;
+  bool ok = post.reserve(r.modules.size());
+  for (Module* m : r.modules) m->mark = false;
+  for (size_t i = r.modules.size(); ok && i-- > 0;)
+    if (!r.modules[i]->mark) ok = exit_post_order(r.modules[i], &post);
+  if (!ok) {  // no memory: reverse initialization order
+    for (size_t i = r.init_order.size(); i-- > 0;) call_fini(r.init_order[i]);
+    return;
+  }
+  for (size_t i = post.size(); i-- > 0;) call_fini(post[i]);
 }
 
 }  // namespace staticdl

@@ -31,6 +31,7 @@
 #include <new>
 
 #include "host.h"
+#include "module.h"
 #include "registry.h"
 #include "runtime.h"
 #include "search.h"
@@ -56,8 +57,8 @@ __attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**
 // instance; ld.so's startup objects sit in static TLS at a fixed offset
 // from the thread pointer, so that minus the executable's TLS block is an
 // offset in module 1 valid in every thread.
-bool glibc_find(const SymName& n, const VersionReq& v, bool tls, HostSymbol* out) {
-  void* a = v.name ? dlvsym(RTLD_DEFAULT, n.name, v.name) : dlsym(RTLD_DEFAULT, n.name);
+bool glibc_find(void* handle, const SymName& n, const VersionReq& v, bool tls, HostSymbol* out) {
+  void* a = v.name ? dlvsym(handle, n.name, v.name) : dlsym(handle, n.name);
   if (!a) {
     (void)dlerror();  // leave glibc's dlerror() state as it was
     return false;
@@ -99,6 +100,7 @@ struct SysObject {
 
 struct SysState {
   Vec<SysObject> objs;
+  Vec<const SysObject*> all;  // &objs[i], in order: the global scope's candidates
   unsigned long long adds = ~0ull, subs = ~0ull;
 };
 // Never destroyed: modules' finalizers may still look symbols up at exit.
@@ -142,8 +144,8 @@ int add_object(struct dl_phdr_info* info, size_t, void*) {
   return 0;
 }
 
-SysObject* object_named(const char* name) {
-  for (SysObject& o : sys().objs) {
+const SysObject* object_named(const char* name) {
+  for (const SysObject& o : sys().objs) {
     const char* base = o.path ? strrchr(o.path, '/') : nullptr;
     if ((o.soname && !strcmp(o.soname, name)) || (base && !strcmp(base + 1, name))) return &o;
   }
@@ -162,7 +164,7 @@ void mark_main_scope() {
     for (size_t i = 0; i < o->ndyn && o->dyn[i].d_tag != DT_NULL; i++) {
       if (o->dyn[i].d_tag != DT_NEEDED) continue;
       const char* dep = o->syms.str(o->dyn[i].d_un.d_val);
-      SysObject* d = dep ? object_named(dep) : nullptr;
+      SysObject* d = dep ? const_cast<SysObject*>(object_named(dep)) : nullptr;
       if (d && !d->main_scope) d->main_scope = true, (void)todo.push(d);
     }
   }
@@ -176,21 +178,58 @@ int read_counts(struct dl_phdr_info* info, size_t size, void* p) {
   return 1;
 }
 
-bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out) {
-  for (const SysObject& o : sys().objs) {
-    int64_t i = o.syms.lookup(n, v);
+// Binds to the first definition among `objs` (in order). `restricted`: a
+// handle's scope, where glibc is asked through that object's own handle.
+bool find_in(const Vec<const SysObject*>& objs, bool restricted, const SymName& n, const VersionReq& v,
+             HostSymbol* out) {
+  for (const SysObject* o : objs) {
+    int64_t i = o->syms.lookup(n, v);
     if (i < 0) continue;
-    const Elf64_Sym& s = o.syms.syms[i];
+    const Elf64_Sym& s = o->syms.syms[i];
     int type = ELF64_ST_TYPE(s.st_info);
-    if (!o.main_scope || type == STT_GNU_IFUNC || type == STT_TLS || ELF64_ST_BIND(s.st_info) == STB_GNU_UNIQUE)
-      return glibc_find(n, v, type == STT_TLS, out);
+    bool direct = o->main_scope && type != STT_GNU_IFUNC && type != STT_TLS && ELF64_ST_BIND(s.st_info) != STB_GNU_UNIQUE;
+    if (!direct && !restricted) return glibc_find(RTLD_DEFAULT, n, v, type == STT_TLS, out);
+    if (!direct) {
+      void* h = dlopen(o->path, RTLD_LAZY | RTLD_NOLOAD);
+      bool found = h && glibc_find(h, n, v, type == STT_TLS, out);
+      if (h) dlclose(h);
+      if (!h) (void)dlerror();
+      return found;
+    }
     *out = HostSymbol();
-    out->value = s.st_shndx == SHN_ABS ? s.st_value : o.bias + s.st_value;
+    out->value = s.st_shndx == SHN_ABS ? s.st_value : o->bias + s.st_value;
     out->size = s.st_size;
     out->type = static_cast<unsigned char>(type);
     return true;
   }
   return false;
+}
+
+// The system objects `mods` name in DT_NEEDED, and their dependencies,
+// breadth first.
+bool needed_closure(const Vec<Module*>& mods, Vec<const SysObject*>* out) {
+  for (Module* m : mods)
+    for (uint64_t off : m->dyn.needed) {
+      const char* dep = m->str(off);
+      const SysObject* o = dep ? object_named(dep) : nullptr;
+      if (o && !out->contains(o) && !out->push(o)) return false;
+    }
+  for (size_t k = 0; k < out->size(); k++) {
+    const SysObject* o = (*out)[k];
+    for (size_t i = 0; i < o->ndyn && o->dyn[i].d_tag != DT_NULL; i++) {
+      if (o->dyn[i].d_tag != DT_NEEDED) continue;
+      const char* dep = o->syms.str(o->dyn[i].d_un.d_val);
+      const SysObject* d = dep ? object_named(dep) : nullptr;
+      if (d && !out->contains(d) && !out->push(d)) return false;
+    }
+  }
+  return true;
+}
+
+bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
+  Vec<const SysObject*> objs;
+  if (needed_by) return needed_closure(*needed_by, &objs) && find_in(objs, true, n, v, out);
+  return find_in(sys().all, false, n, v, out);
 }
 
 bool sys_has_library(const char* name) {
@@ -222,7 +261,10 @@ void hybrid_refresh() {
   dl_iterate_phdr(read_counts, c);
   if (c[0] == sys().adds && c[1] == sys().subs) return;
   sys().objs.clear();
+  sys().all.clear();
   dl_iterate_phdr(add_object, nullptr);
+  for (const SysObject& o : sys().objs)
+    if (!sys().all.push(&o)) break;
   mark_main_scope();
   sys().adds = c[0], sys().subs = c[1];
 }

@@ -11,6 +11,7 @@ ZIG_SHA256=9562cd52da287ecabd76b7c5c2dbffb79ed528396bb7419c0eb4e0992eccef2f
 PACKAGES=(cmake ninja-build pkg-config make gcc g++ clang
           musl-tools musl-dev doctest-dev libelf-dev libzstd-dev zlib1g-dev
           binutils file valgrind python3
+          libsqlite3-0         # loaded at run time by tests/hybrid/hybrid_sqlite (not linked)
           qemu-user-static     # runs the aarch64 test build (tools/dev.sh test)
           libclang-rt-14-dev)  # sanitizer and libFuzzer runtimes (tests/native); only recommended by clang
 

@@ -1,6 +1,7 @@
 /* NODELETE: a module linked with -z nodelete (or opened RTLD_NODELETE)
  * keeps its data across dlclose and reopen, and its destructor runs at
- * exit; a plain module is unloaded by its last dlclose and starts over. */
+ * exit, not at dlclose; a plain module is unloaded by its last dlclose
+ * (its destructor runs) and starts over. */
 #include "common.h"
 
 static void round_trip(const char* dir, const char* name, int flags) {
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   round_trip(argv[1], "libhy_nodelete.so", 0);
   round_trip(argv[1], "libhy_deletable.so", 0);
-  round_trip(argv[1], "libhy_deletable.so", RTLD_NODELETE);
+  round_trip(argv[1], "libhy_nodelete_flag.so", RTLD_NODELETE);
   printf("exit\n");
   return 0;
 }
