@@ -20,8 +20,10 @@ static void round_trip(void) {
 int main(int argc, char **argv) {
   int maps0, fds0, maps1, fds1, i;
   test_init(argc, argv);
-  /* Warm up: first-use allocations (malloc arenas, registries) are not leaks. */
-  for (i = 0; i < 10; i++) round_trip();
+  /* Warm up: first-use allocations (malloc arenas, registries) are not
+   * leaks, and musl's mallocng takes a hundred or so rounds to settle on
+   * its groups for a size class. */
+  for (i = 0; i < 200; i++) round_trip();
   maps0 = count_maps();
   fds0 = count_fds();
   for (i = 0; i < 1000; i++) round_trip();
