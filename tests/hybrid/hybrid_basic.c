@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   printf("tls: %d %d\n", a, b);
   int (*answer)(void) = (int (*)(void))sym_or_die(h, "hy_answer");
   printf("ifunc: %d\n", answer());
+  int (*irelative)(void) = (int (*)(void))sym_or_die(h, "hy_irelative");
+  printf("irelative: %d\n", irelative());
 
   char second[4096];
   snprintf(second, sizeof second, "%s/libhy_second.so", argv[1]);
