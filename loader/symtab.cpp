@@ -388,11 +388,17 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
     r.name = d.name, r.hash = d.hash;
     return r;
   }
+  VerdefMemo& memo = verneed_memo[ndx % kVerdefMemo];  // as for find_verdef
+  if (memo.name && memo.ndx == ndx) {
+    r.name = memo.name, r.hash = memo.hash, r.weak = memo.flags != 0;
+    return r;
+  }
   walk_verneed(*this, [&](const VernauxEntry& e) {
     if ((e.other & kVerIndex) != ndx) return false;
     r.name = e.name, r.hash = e.hash, r.weak = (e.flags & VER_FLG_WEAK) != 0;
     return true;
   });
+  if (r.name) memo = VerdefMemo{ndx, static_cast<uint16_t>(r.weak ? 1 : 0), r.hash, r.name};
   return r;
 }
 

@@ -94,6 +94,7 @@ struct SymbolTable {
     const char* name;
   };
   mutable VerdefMemo verdef_memo[kVerdefMemo] = {};
+  mutable VerdefMemo verneed_memo[kVerdefMemo] = {};  // required_version's (flags: weak)
 
   // Name of symbol i, or nullptr if its st_name is out of range.
   const char* name_of(uint32_t i) const;
