@@ -204,7 +204,7 @@ HYBRID_CASES = [
     ("real_libstdcxx", "libstdc++.so.6 (C host: not preloaded)", lambda: find_system_lib("libstdc++.so.6"), {}),
     ("real_sqlite3", "libsqlite3.so.0", lambda: find_system_lib("libsqlite3.so.0"), {}),
 ]
-HYBRID_METRICS = ("value", "faults", "minflt", "majflt", "objects", "rss_kb")
+HYBRID_METRICS = ("value", "faults", "minflt", "majflt", "objects", "rss_kb", "warm_ns")
 
 
 def hybrid_benchmarks(hb):
@@ -373,6 +373,16 @@ def checks(b, quick):
     return res
 
 
+def source_version():
+    """The staticdl commit measured (`git describe --always --dirty`), or "?"."""
+    try:
+        r = subprocess.run(["git", "-C", os.path.dirname(HERE), "describe", "--always", "--dirty"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=30)
+        return r.stdout.strip() or "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
 def machine():
     model = "?"
     try:
@@ -445,7 +455,8 @@ def main():
         rrows.append({"num": rt.num, "den": rt.den, "what": rt.what, "metric": rt.metric, "target": rt.target,
                       "pass": passed, "group": num.group, **s, "samples": per})
 
-    res = {"date": t0.isoformat(timespec="seconds"), "mode": "quick" if a.quick else "full", "rounds": rounds,
+    res = {"date": t0.isoformat(timespec="seconds"), "commit": source_version(),
+           "mode": "quick" if a.quick else "full", "rounds": rounds,
            "n_functions": n, "machine": info, "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
            "checks": chk, "results": rows, "ratios": rrows,
            "failed": {x.id: x.error for x in benches if x.error},
@@ -549,9 +560,9 @@ def hybrid_table(res):
 def markdown(res):
     """The result tables as markdown (pasted into perf/RESULTS.md)."""
     m = res["machine"]
-    o = ["%s run, %s, %d round(s); %s, nproc %s, kernel %s; load average %s at start, %s at end\n" % (
-        res["mode"], res["date"], res["rounds"], m["cpu"], m["nproc"], m["kernel"], " ".join(m["loadavg_at_start"]),
-        " ".join(res["loadavg_at_end"]))]
+    o = ["%s run, %s, commit %s, %d round(s); %s, nproc %s, kernel %s; load average %s at start, %s at end\n" % (
+        res["mode"], res["date"], res.get("commit", "?"), res["rounds"], m["cpu"], m["nproc"], m["kernel"],
+        " ".join(m["loadavg_at_start"]), " ".join(res["loadavg_at_end"]))]
     plain = [r for r in res["results"] if r["group"] != "hybrid"]
     if plain:
         o.append("| benchmark (case/loader/plugin cc) | median | min-max | unit |")
@@ -594,6 +605,8 @@ def unit_of(m):
         return "objects"
     if m == "rss_kb":
         return "KiB"
+    if m.endswith("_ns"):
+        return "ns"
     if m.startswith("heap_"):
         return "bytes"
     if m.endswith("_kb_per_module"):

@@ -18,7 +18,8 @@
 # against glibc's dlopen on installed libraries (libLLVM-14 from Debian's
 # libllvm14, installed here if missing; rustup's librustc_driver; libpython3.11,
 # libstdc++, libsqlite3; a case whose file is absent is skipped). Results: a
-# table on stdout and perf/results/latest.json (--quick: BUILD_DIR/perf/quick.json).
+# table on stdout and perf/results/latest.json (--hybrid-only:
+# perf/results/hybrid.json; --quick: BUILD_DIR/perf/quick.json).
 # See perf/RESULTS.md for the latest run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,7 +77,11 @@ dirs=()
 [ $static = 1 ] && dirs+=(--bindir "$BUILD_DIR/perf")
 [ $hybrid = 1 ] && dirs+=(--hybrid-bindir "$HYBRID_BUILD_DIR/perf/hybrid")
 if [ ${#dirs[@]} = 0 ]; then echo "run.sh: --no-hybrid and --hybrid-only leave nothing to run" >&2; exit 2; fi
-if [ $quick = 1 ] && [ ${#out[@]} = 0 ]; then
-  if [ $static = 1 ]; then out=(--out "$BUILD_DIR/perf/quick.json"); else out=(--out "$HYBRID_BUILD_DIR/perf/hybrid/quick.json"); fi
+if [ ${#out[@]} = 0 ]; then
+  if [ $quick = 1 ]; then
+    if [ $static = 1 ]; then out=(--out "$BUILD_DIR/perf/quick.json"); else out=(--out "$HYBRID_BUILD_DIR/perf/hybrid/quick.json"); fi
+  elif [ $static = 0 ]; then
+    out=(--out "$ROOT/perf/results/hybrid.json")  # latest.json keeps the last full run
+  fi
 fi
 exec python3 "$ROOT/perf/driver.py" "${dirs[@]}" "${args[@]}" "${out[@]}"

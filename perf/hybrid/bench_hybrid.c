@@ -15,15 +15,16 @@
  * One measurement per process (perf/driver.py starts a fresh one each
  * time): after one untimed dlopen+dlclose of <warm-plugin> (first-use setup
  * excluded, as in perf/src/bench.c; "-": none, the first-use setup is then
- * timed too), dlopen(<library>, RTLD_NOW |
- * RTLD_LOCAL) is timed with CLOCK_MONOTONIC, and getrusage() is read around
- * it. Printed, one `key value` per line:
+ * timed too), dlopen(<library>, RTLD_NOW | RTLD_LOCAL) is timed with
+ * CLOCK_MONOTONIC, and getrusage() is read around it. Printed, one
+ * `key value` per line:
  *   value    ns in the dlopen (mapping, relocation, initializers, of the
  *            library and every dependency loaded for it)
  *   minflt, majflt, faults   page faults in the dlopen (faults = minflt + majflt)
  *   objects  objects dl_iterate_phdr reports after minus before the dlopen
  *   rss_kb   VmRSS growth across the dlopen (KiB)
- *   warm_ns  ns of the warm-up dlopen (0 without one)
+ *   warm_ns  ns of the warm-up dlopen (0 without one): the small plugin plus
+ *            the loader's first-use setup
  * The library is not closed (libLLVM is NODELETE either way): the process
  * flushes stdout and leaves with _exit(), so no teardown runs.
  */
