@@ -77,6 +77,7 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
     case DT_VERNEEDNUM: y.symin.verneednum = v; break;
     case DT_RELA: y.rela = a; break;
     case DT_RELASZ: y.relasz = v; break;
+    case DT_RELACOUNT: y.relacount = v; break;
     case DT_RELAENT:
       if (v != sizeof(Elf64_Rela)) return fail(Errc::BadElf, "%s: invalid DT_RELAENT %lu", name, (unsigned long)v);
       break;

@@ -31,6 +31,7 @@ struct DynInfo {
   SymbolTableInputs symin;
   uintptr_t rela = 0, rel = 0, jmprel = 0, relr = 0;
   uint64_t relasz = 0, relsz = 0, pltrelsz = 0, relrsz = 0;
+  uint64_t relacount = 0;  // DT_RELACOUNT: leading RELATIVE entries of DT_RELA (a hint)
   int64_t pltrel = 0;  // DT_RELA or DT_REL
   uintptr_t init = 0, fini = 0, init_array = 0, fini_array = 0;
   uint64_t init_arraysz = 0, fini_arraysz = 0;

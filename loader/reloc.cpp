@@ -349,7 +349,11 @@ bool table_has_tpoff(uintptr_t addr, uint64_t size) {
 bool has_static_tls_relocs(const Module& m) {
   const DynInfo& y = m.dyn;
   bool plt_rela = y.pltrel == DT_RELA;
-  return table_has_tpoff<Elf64_Rela>(y.rela, y.relasz) || table_has_tpoff<Elf64_Rel>(y.rel, y.relsz) ||
+  // The DT_RELACOUNT leading RELATIVE entries are skipped (most of a large
+  // object's). A lying count only hides a TPOFF64, which then fails to
+  // relocate with a clear error instead of running.
+  uint64_t skip = y.relacount <= y.relasz / sizeof(Elf64_Rela) ? y.relacount * sizeof(Elf64_Rela) : 0;
+  return table_has_tpoff<Elf64_Rela>(y.rela ? y.rela + skip : 0, y.relasz - skip) || table_has_tpoff<Elf64_Rel>(y.rel, y.relsz) ||
          (plt_rela ? table_has_tpoff<Elf64_Rela>(y.jmprel, y.pltrelsz) : table_has_tpoff<Elf64_Rel>(y.jmprel, y.pltrelsz));
 }
 

@@ -341,9 +341,12 @@ uint32_t elf_hash(const char* name) {
   return h;
 }
 
+// h = h * 33 + c, two characters a step (C++ names are long: this is hot).
 uint32_t gnu_hash(const char* name) {
   uint32_t h = 5381;
-  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(name); *p; p++) h = h * 33 + *p;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(name);
+  for (; p[0] && p[1]; p += 2) h = h * (33 * 33) + p[0] * 33u + p[1];
+  if (p[0]) h = h * 33 + p[0];
   return h;
 }
 
