@@ -39,14 +39,18 @@ class Relocator {
  public:
   Relocator(Module& m, RelocStats* st) : m_(m), st_(st), name_(m.name.c_str()) {}
 
-  ~Relocator() { free(slot_); }
+  ~Relocator() { free(addr_), free(known_); }
 
   // One pass over the tables; relocations that call this object's own
   // IFUNC resolvers (IRELATIVE, or a symbol that is an IFUNC of this
   // object) are kept aside and done last, when everything they may read
   // is in place.
   Status run() {
-    if (m_.syms.nsyms) slot_ = static_cast<uint32_t*>(sd_calloc(m_.syms.nsyms, sizeof(uint32_t)));
+    if (m_.syms.nsyms) {
+      addr_ = static_cast<uintptr_t*>(sd_calloc(m_.syms.nsyms, sizeof(uintptr_t)));
+      known_ = static_cast<uint64_t*>(sd_calloc((m_.syms.nsyms + 63) / 64, sizeof(uint64_t)));
+      if (!addr_ || !known_) free(addr_), free(known_), addr_ = nullptr, known_ = nullptr;
+    }
     populate_writable();
     STATICDL_TRY(apply_relr());
     STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
@@ -155,24 +159,30 @@ class Relocator {
     return fail(Errc::Unsupported, "%s: unsupported relocation type %s (%u)", name_, Arch::reloc_name(r.type), r.type);
   }
 
-  // Resolves the symbol of r, once per symbol index: an object refers to
-  // each symbol from several places (GOT, PLT, data pointers). Runs of
-  // relocations against one symbol hit the memo of the last one; the rest
-  // go through a 4-byte slot per symbol into the dense list of the
-  // definitions found (a Definition per symbol would fault in pages of
-  // zeros for the many symbols never referenced).
+  // Resolves the symbol of r. Runs of relocations against one symbol (the
+  // usual order of .rela.dyn) hit the memo of the last one.
   Status symbol(const Rel& r, Definition* d) {
     if (r.sym == 0) return Status::ok();
     if (r.sym == last_sym_) return *d = last_def_, Status::ok();
-    bool slotted = slot_ && r.sym < m_.syms.nsyms;
-    if (slotted && slot_[r.sym]) {
-      *d = defs_[slot_[r.sym] - 1];
-    } else {
-      STATICDL_TRY(resolve_reference(m_, r.sym, d));
-      if (slotted && defs_.push(*d)) slot_[r.sym] = static_cast<uint32_t>(defs_.size());
-    }
+    STATICDL_TRY(resolve_reference(m_, r.sym, d));
     last_sym_ = r.sym, last_def_ = *d;
     return Status::ok();
+  }
+
+  // The address S each symbol index resolved to, once it is final (not a
+  // TLS or a deferred IFUNC of this object): an object refers to a symbol
+  // from several places (GOT, PLT slot, data pointers), and an IFUNC's
+  // resolver then runs once. 8 bytes and a bit per symbol: a Definition per
+  // symbol would fault in pages for symbols never referenced.
+  bool known_address(uint32_t i, uintptr_t* s) const {
+    if (!known_ || i >= m_.syms.nsyms || !((known_[i / 64] >> (i % 64)) & 1)) return false;
+    *s = addr_[i];
+    return true;
+  }
+  void remember_address(uint32_t i, uintptr_t s) {
+    if (!known_ || i == 0 || i >= m_.syms.nsyms) return;
+    addr_[i] = s;
+    known_[i / 64] |= uint64_t(1) << (i % 64);
   }
 
   // Keeps r for the final IFUNC pass.
@@ -204,14 +214,17 @@ class Relocator {
     }
     if (r.type == Arch::R_COPY) return unsupported(r);
     if (is_tls(r.type)) return tls(r, p, a);
+    bool sized = r.type == Arch::R_SIZE64 || r.type == Arch::R_SIZE32;
+    uintptr_t s = 0;
+    if (!sized && known_address(r.sym, &s)) return write(r, p, s, a, 0);
     Definition d;
     STATICDL_TRY(symbol(r, &d));
     if (d.host_tls)
       return fail(Errc::BadElf, "%s: relocation %s against the host's thread-local symbol %s", name_,
                   Arch::reloc_name(r.type), m_.syms.name_of(r.sym));
     if (pass_ == 0 && d.ifunc && d.module == &m_) return defer(r);
-    uintptr_t s = 0;
     if (d.sym || d.value) s = (d.ifunc && d.module && !d.module->run_code) ? 0 : definition_address(d);
+    remember_address(r.sym, s);
     return write(r, p, s, a, d.size);
   }
 
@@ -326,8 +339,8 @@ class Relocator {
   RelocStats* st_;
   const char* name_;
   int pass_ = 0;  // 1: the deferred IFUNC relocations
-  uint32_t* slot_ = nullptr;  // per symbol index: 1 + index in defs_, 0: not yet; null if allocation failed
-  Vec<Definition> defs_;
+  uintptr_t* addr_ = nullptr;  // known_address(); both null if allocation failed
+  uint64_t* known_ = nullptr;
   uint32_t last_sym_ = 0;  // 0: none (symbol 0 is never looked up)
   Definition last_def_;
   Vec<Rel> late_;

@@ -149,8 +149,11 @@ bool walk_verneed(const SymbolTable& t, F&& visit) {
 // same few versions over and over (libstdc++: GLIBCXX_3.4 in most of its
 // 5,000 self-references), so recent answers are memoized per table.
 bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
+  // A memo entry with name == nullptr records an index with no record; the
+  // zeroed entries say that of index 0 (VER_NDX_LOCAL), which is true.
   SymbolTable::VerdefMemo& memo = t.verdef_memo[ndx % SymbolTable::kVerdefMemo];
-  if (memo.name && memo.ndx == ndx) {
+  if (memo.ndx == ndx) {
+    if (!memo.name) return false;
     out->ndx = memo.ndx, out->flags = memo.flags, out->hash = memo.hash, out->name = memo.name;
     return true;
   }
@@ -160,7 +163,7 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
     *out = e, found = true;
     return true;
   });
-  if (found) memo = SymbolTable::VerdefMemo{out->ndx, out->flags, out->hash, out->name};
+  memo = found ? SymbolTable::VerdefMemo{out->ndx, out->flags, out->hash, out->name} : SymbolTable::VerdefMemo{ndx, 0, 0, nullptr};
   return found;
 }
 

@@ -87,7 +87,7 @@ struct SymbolTable {
 
   // find_verdef's memo of recent VERDEF records, by index (symtab.cpp).
   // Lookups run under the loader lock.
-  static constexpr size_t kVerdefMemo = 8;
+  static constexpr size_t kVerdefMemo = 32;
   struct VerdefMemo {
     uint16_t ndx, flags;
     uint32_t hash;

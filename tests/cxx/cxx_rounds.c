@@ -34,22 +34,7 @@ void rounds_record(int kind, int delta) {
     __atomic_add_fetch(&destroyed[kind], 1, __ATOMIC_SEQ_CST);
 }
 
-static int count_maps(int *plugin_mapped) {
-  char line[4096];
-  int n = 0;
-  FILE *f = fopen("/proc/self/maps", "r");
-  CHECK(f != NULL);
-  *plugin_mapped = 0;
-  while (fgets(line, sizeof line, f)) {
-#ifdef SDL_TEST_EMULATED /* qemu-user's maps: only file-backed lines are reliable */
-    if (!strchr(line, '/')) continue;
-#endif
-    if (strchr(line, '\n')) n++;
-    if (strstr(line, "/libcxx_rounds.so")) *plugin_mapped = 1;
-  }
-  fclose(f);
-  return n;
-}
+static int count_maps(int *plugin_mapped) { return count_module_maps("/libcxx_rounds.so", plugin_mapped); }
 
 /* How many pthread keys can still be created. */
 static int free_keys(void) {

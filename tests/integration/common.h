@@ -146,4 +146,31 @@ static TEST_UNUSED int count_fds(void) {
   return n;
 }
 
+/* The /proc/self/maps lines a leaked module would leave behind: file-backed
+ * ones (its segments) and PROT_NONE ones (its reserved span). Other
+ * anonymous mappings belong to the heap: musl's mallocng maps and unmaps
+ * groups as it goes (the count swings by one with struct sizes, path
+ * lengths and round counts), and the tests watch the heap separately.
+ * Under qemu-user the PROT_NONE lines are the emulator's: only file-backed
+ * ones count. `needle` (or NULL): *found is set when a line contains it. */
+static TEST_UNUSED int count_module_maps(const char *needle, int *found) {
+  char line[4096];
+  int n = 0;
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f) return -1;
+  if (found) *found = 0;
+  while (fgets(line, sizeof line, f)) {
+    char perms[8] = "";
+    int path = strchr(line, '/') != NULL;
+    if (needle && found && strstr(line, needle)) *found = 1;
+#ifdef SDL_TEST_EMULATED
+    n += path;
+#else
+    if (sscanf(line, "%*s %7s", perms) == 1) n += path || strcmp(perms, "---p") == 0;
+#endif
+  }
+  fclose(f);
+  return n;
+}
+
 #endif

@@ -23,29 +23,7 @@
 
 enum { kWorkers = 4, kWarmup = 200 };
 
-/* Mappings that a leaked module would leave: file-backed ones (its
- * segments) and PROT_NONE ones (its reserved span). Other anonymous
- * mappings are the heap's: musl's mallocng maps and unmaps groups as the
- * rounds go (a count that swings by one with the path length and the round
- * count), and "memory stable" below watches the heap itself. Under
- * emulation the PROT_NONE ones are qemu's, so only file-backed ones count. */
-static int count_maps(void) {
-  char line[512];
-  int n = 0;
-  FILE *f = fopen("/proc/self/maps", "r");
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f)) {
-    char perms[8] = "";
-    int path = strchr(line, '/') != NULL;
-#ifdef SDL_TEST_EMULATED
-    n += path;
-#else
-    if (sscanf(line, "%*s %7s", perms) == 1) n += path || strcmp(perms, "---p") == 0;
-#endif
-  }
-  fclose(f);
-  return n;
-}
+static int count_maps(void) { return count_module_maps(NULL, NULL); }
 
 /* /proc/self/maps as a malloc'ed string (for the diagnostic on stderr). */
 static char *read_maps(void) {
