@@ -105,6 +105,21 @@ class Relocator {
     return i;
   }
 
+  // The common symbolic relocations against a symbol already resolved,
+  // into the segment of the previous relocation: written here, without
+  // one()'s general path. False: take that path.
+  bool fast_symbolic(const Elf64_Rela& e) {
+    uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(e.r_info));
+    if (type != Arch::R_ABS64 && type != Arch::R_GLOB_DAT && type != Arch::R_JUMP_SLOT) return false;
+    uintptr_t s, p = m_.bias + e.r_offset;
+    if (!known_address(static_cast<uint32_t>(ELF64_R_SYM(e.r_info)), &s)) return false;
+    if (!last_seg_ || last_seg_->memsz < 8 || p - last_seg_->start > last_seg_->memsz - 8) return false;
+    uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e.r_addend) : 0);
+    memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
+    st_->symbolic++;
+    return true;
+  }
+
   // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).
   Status apply_relr() {
     const uint64_t* r = reinterpret_cast<const uint64_t*>(m_.dyn.relr);
@@ -143,6 +158,7 @@ class Relocator {
           off += (k - 1) * ent;
           continue;
         }
+        if (fast_symbolic(*e)) continue;
         r = {e->r_offset, static_cast<uint32_t>(ELF64_R_TYPE(e->r_info)), static_cast<uint32_t>(ELF64_R_SYM(e->r_info)),
              e->r_addend, true};
       } else {
