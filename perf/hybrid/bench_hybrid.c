@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../src/proc_status.h"
+
 #ifdef BENCH_STATICDL
 #include <staticdl/staticdl.h>
 #define LOADER "staticdl"
@@ -70,21 +72,6 @@ static long count_objects(void) {
   long n = 0;
   ITERATE(count_cb, &n);
   return n;
-}
-
-static long long status_kb(const char* key) {
-  FILE* f = fopen("/proc/self/status", "r");
-  char line[256];
-  long long v = -1;
-  size_t kl = strlen(key);
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, key, kl) && line[kl] == ':') {
-      v = atoll(line + kl + 1);
-      break;
-    }
-  fclose(f);
-  return v;
 }
 
 static int fail(const char* path) {

@@ -29,6 +29,7 @@
 #ifdef BENCH_GLIBC
 #include <malloc.h>
 #endif
+#include "proc_status.h"
 
 static double now_ns(void) {
   struct timespec ts;
@@ -96,21 +97,6 @@ static long long heap_bytes(void) {
 static long long heap_bytes(void) { return -1; }  /* musl's ldso uses internal malloc */
 #define HEAP_METHOD "none"
 #endif
-
-static long long status_kb(const char* key) {
-  FILE* f = fopen("/proc/self/status", "r");
-  char line[256];
-  long long v = -1;
-  size_t kl = strlen(key);
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, key, kl) && line[kl] == ':') {
-      v = atoll(line + kl + 1);
-      break;
-    }
-  fclose(f);
-  return v;
-}
 
 /* ---- cases ---------------------------------------------------------------- */
 
