@@ -11,6 +11,7 @@
 #include <sys/auxv.h>
 
 #include "host.h"
+#include "lookup.h"
 #include "tls.h"
 #include "registry.h"
 #include "runtime.h"
@@ -141,7 +142,10 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data) 
     if (s->st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)) continue;
     const char* name = m->syms.name_of(i);
     if (!name || !*name) continue;
-    uintptr_t v = ELF64_ST_TYPE(s->st_info) == STT_TLS || s->st_shndx == SHN_ABS ? s->st_value : m->bias + s->st_value;
+    int type = ELF64_ST_TYPE(s->st_info);
+    uintptr_t v = type == STT_TLS || s->st_shndx == SHN_ABS ? s->st_value : m->bias + s->st_value;
+    Definition d{v, s, m, type == STT_GNU_IFUNC, s->st_size};
+    if (d.ifunc) v = m->run_code && definition_ok(d) ? definition_address(d) : 0;  // what dlsym returns
     if (int r = fn(name, reinterpret_cast<void*>(v), data)) return r;
   }
   return 0;

@@ -61,8 +61,9 @@ struct dl_find_object;
 int staticdl_dl_find_object(void *pc, struct dl_find_object *result);
 
 /* Calls fn(name, address, data) for each symbol a loaded object defines
- * (its .dynsym, in table order; TLS symbols have their offset in the TLS
- * block as address) until fn returns non-zero, which is then returned.
+ * (its .dynsym, in table order; the address dlsym would return, except that
+ * TLS symbols give their offset in the module's TLS block) until fn returns
+ * non-zero, which is then returned.
  * Returns -1 (and sets dlerror()) for an invalid handle. */
 int staticdl_foreach_symbol(void *handle, int (*fn)(const char *name, void *addr, void *data), void *data);
 
