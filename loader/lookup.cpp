@@ -120,6 +120,12 @@ void* builtin_fallback(const char* name) {
   return find_builtin(g_builtins.fallbacks, g_builtins.n_fallbacks, name);
 }
 
+// A symbol's runtime value: B + st_value, except SHN_ABS (as glibc's
+// SYMBOL_ADDRESS: a version-name symbol such as LLVM_14 is 0, not B).
+uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
+  return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
+}
+
 bool definition_ok(const Definition& d) { return !d.ifunc || !d.module || in_exec_segment(*d.module, d.value); }
 
 uintptr_t definition_address(const Definition& d) {
@@ -131,7 +137,7 @@ bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definiti
   int64_t i = m->syms.lookup(n, v);
   if (i < 0) return false;
   const Elf64_Sym* s = &m->syms.syms[i];
-  *out = Definition{m->bias + s->st_value, s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
   return true;
 }
 
@@ -142,7 +148,7 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   const char* name = m.syms.name_of(i);
   if (!name) return fail(Errc::BadElf, "%s: symbol %u has an invalid name offset", m.name.c_str(), i);
   if (ELF64_ST_BIND(s->st_info) == STB_LOCAL) {
-    *out = Definition{m.bias + s->st_value, s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+    *out = Definition{symbol_value(m, *s), s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
     if (!definition_ok(*out))
       return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code", m.name.c_str(), name);
     return Status::ok();

@@ -233,6 +233,19 @@ def hybrid_benchmarks(hb):
             ids[loader] = x.id
         ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.8, "staticdl/glibc"))
         ratios.append(Ratio(ids["staticdl"], ids["glibc"], None, "staticdl/glibc faults", metric="faults"))
+    # 3. dlsym throughput over every defined symbol of libLLVM-14 (~44k):
+    # through the handle, RTLD_DEFAULT, and misses (reported with the
+    # synthetic dlsym rows).
+    if "real_llvm14" in libs:
+        for mode in ("handle", "default", "miss"):
+            ids = {}
+            for loader in ("staticdl", "glibc"):
+                x = Bench("dlsym_llvm14_%s/%s/system" % (mode, loader), "dlsym_llvm14_" + mode, loader,
+                          os.path.basename(libs["real_llvm14"]), "ns/lookup",
+                          [hosts[loader], "dlsym", libs["real_llvm14"], mode, "3"], bindir=hb)
+                out.append(x)
+                ids[loader] = x.id
+            ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.5, "staticdl/glibc"))
     return out, ratios, skipped, libs
 
 

@@ -141,9 +141,6 @@ void* open_common(OpenRequest req, const void* ret) {
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
   LoaderLock lock;
   runtime_init();
-#if STATICDL_HYBRID
-  hybrid_refresh();
-#endif
   SymName n(name);
   VersionReq v;
   if (version) v.name = version, v.hash = elf_hash(version);
@@ -152,6 +149,11 @@ void* sym_common(void* handle, const char* name, const char* version, const void
   Module* h = nullptr;
   if (handle == RTLD_DEFAULT) {
     found = lookup_default(caller_module(ret), n, v, &d);
+#if STATICDL_HYBRID
+    // ld.so may have loaded RTLD_GLOBAL objects since the last look: they
+    // come after everything already indexed, so only a miss can change.
+    if (!found && hybrid_refresh()) found = lookup_default(caller_module(ret), n, v, &d);
+#endif
   } else if (handle == RTLD_NEXT) {
     found = lookup_next(caller_module(ret), n, v, &d);
   } else {

@@ -98,8 +98,20 @@ struct SysObject {
   bool main_scope = false;
 };
 
+// needed_closure() of recent handles' scopes, keyed by the scope list and
+// its first module's load serial (a list freed and reused gets a new one).
+struct ClosureMemo {
+  const Vec<Module*>* list = nullptr;
+  uint64_t serial = 0, generation = 0;
+  size_t size = 0;
+  Vec<const SysObject*> objs;
+};
+
 struct SysState {
   Vec<SysObject> objs;
+  uint64_t generation = 1;  // of objs: closures computed before are stale
+  ClosureMemo memo[4];
+  unsigned next_memo = 0;
   Vec<const SysObject*> all;  // &objs[i], in order: the global scope's candidates
   unsigned long long adds = ~0ull, subs = ~0ull;
 };
@@ -226,9 +238,26 @@ bool needed_closure(const Vec<Module*>& mods, Vec<const SysObject*>* out) {
   return true;
 }
 
+// The closure for a handle's scope, from the memo when it is current.
+const Vec<const SysObject*>* closure_for(const Vec<Module*>& list) {
+  if (list.size() == 0) return nullptr;
+  SysState& st = sys();
+  uint64_t serial = list[0]->serial;
+  for (ClosureMemo& c : st.memo)
+    if (c.list == &list && c.size == list.size() && c.serial == serial && c.generation == st.generation) return &c.objs;
+  ClosureMemo& c = st.memo[st.next_memo++ % 4];
+  c.objs.clear();
+  c.list = nullptr;
+  if (!needed_closure(list, &c.objs)) return nullptr;
+  c.list = &list, c.size = list.size(), c.serial = serial, c.generation = st.generation;
+  return &c.objs;
+}
+
 bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
-  Vec<const SysObject*> objs;
-  if (needed_by) return needed_closure(*needed_by, &objs) && find_in(objs, true, n, v, out);
+  if (needed_by) {
+    const Vec<const SysObject*>* objs = closure_for(*needed_by);
+    return objs && find_in(*objs, true, n, v, out);
+  }
   return find_in(sys().all, false, n, v, out);
 }
 
@@ -256,10 +285,10 @@ const char* const kSystemDirs[] = {"/lib/" STATICDL_MULTIARCH, "/usr/lib/" STATI
 
 }  // namespace
 
-void hybrid_refresh() {
+bool hybrid_refresh() {
   unsigned long long c[2] = {0, 0};
   dl_iterate_phdr(read_counts, c);
-  if (c[0] == sys().adds && c[1] == sys().subs) return;
+  if (c[0] == sys().adds && c[1] == sys().subs) return false;
   sys().objs.clear();
   sys().all.clear();
   dl_iterate_phdr(add_object, nullptr);
@@ -267,6 +296,8 @@ void hybrid_refresh() {
     if (!sys().all.push(&o)) break;
   mark_main_scope();
   sys().adds = c[0], sys().subs = c[1];
+  sys().generation++;
+  return true;
 }
 
 void install_hybrid_host() {

@@ -43,8 +43,8 @@ void install_embedded_lookup();
 // Hybrid mode (hybrid.cpp): the system loader's objects as the host scope.
 void install_hybrid_host();
 // Re-reads ld.so's objects if it loaded or unloaded any (under the lock,
-// before each load or lookup).
-void hybrid_refresh();
+// before each load, and after an RTLD_DEFAULT miss). True when it did.
+bool hybrid_refresh();
 
 // Unwinder support (unwind.cpp).
 void install_unwind_hooks();

@@ -27,14 +27,27 @@
  *            the loader's first-use setup
  * The library is not closed (libLLVM is NODELETE either way): the process
  * flushes stdout and leaves with _exit(), so no teardown runs.
+ *
+ *   bench_hybrid dlsym <library> handle|default|miss <reps>
+ *
+ * dlsym throughput (issue: "every defined symbol of libLLVM-14"): the
+ * library is opened RTLD_NOW | RTLD_GLOBAL, then every defined non-TLS
+ * global or weak name of its .dynsym (read from the file, so both loaders
+ * get the same list) is looked up <reps> times through the handle, through
+ * RTLD_DEFAULT, or through the handle with "_miss" appended. Printed:
+ * value (ns per lookup) and symbols (names per round).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,12 +60,14 @@
 #define DLCLOSE staticdl_dlclose
 #define DLERROR staticdl_dlerror
 #define ITERATE staticdl_dl_iterate_phdr
+#define DLSYM staticdl_dlsym
 #else
 #define LOADER "glibc"
 #define DLOPEN dlopen
 #define DLCLOSE dlclose
 #define DLERROR dlerror
 #define ITERATE dl_iterate_phdr
+#define DLSYM dlsym
 #endif
 
 static double now_ns(void) {
@@ -114,8 +129,68 @@ static int cmd_open(const char* lib, const char* warm) {
   _exit(0);
 }
 
+/* The names of the defined, non-TLS, global or weak symbols of the ELF
+ * file `path` (its .dynsym, read through the section headers), each with
+ * `suffix` appended (misses: "_miss"). Returns the count, or -1. */
+static long read_names(const char* path, const char* suffix, char*** out) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) return -1;
+  const unsigned char* f = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (f == MAP_FAILED) return -1;
+  const Elf64_Ehdr* eh = (const Elf64_Ehdr*)f;
+  const Elf64_Shdr* sh = (const Elf64_Shdr*)(f + eh->e_shoff);
+  long n = 0;
+  for (int i = 0; i < eh->e_shnum; i++) {
+    if (sh[i].sh_type != SHT_DYNSYM) continue;
+    const Elf64_Sym* sym = (const Elf64_Sym*)(f + sh[i].sh_offset);
+    const char* str = (const char*)(f + sh[sh[i].sh_link].sh_offset);
+    size_t count = sh[i].sh_size / sizeof *sym;
+    *out = calloc(count, sizeof **out);
+    for (size_t k = 0; *out && k < count; k++) {
+      int bind = ELF64_ST_BIND(sym[k].st_info), type = ELF64_ST_TYPE(sym[k].st_info);
+      if (sym[k].st_shndx == SHN_UNDEF || type == STT_TLS || (bind != STB_GLOBAL && bind != STB_WEAK)) continue;
+      size_t len = strlen(str + sym[k].st_name);
+      char* name = malloc(len + strlen(suffix) + 1);
+      memcpy(name, str + sym[k].st_name, len);
+      strcpy(name + len, suffix);
+      (*out)[n++] = name;
+    }
+  }
+  return n;
+}
+
+/* dlsym throughput: every defined symbol of `lib` looked up `reps` times
+ * through the handle, RTLD_DEFAULT, or (miss) through the handle with a
+ * suffix no symbol has. value = ns per lookup. */
+static int cmd_dlsym(const char* lib, const char* mode, long reps) {
+  char** names = NULL;
+  int miss = !strcmp(mode, "miss"), dflt = !strcmp(mode, "default");
+  long n = read_names(lib, miss ? "_miss" : "", &names);
+  if (n <= 0) return fprintf(stderr, "bench_hybrid: %s: no symbols read\n", lib), 1;
+  void* h = DLOPEN(lib, RTLD_NOW | RTLD_GLOBAL);
+  if (!h) return fail(lib);
+  void* where = dflt ? RTLD_DEFAULT : h;
+  long found = 0;
+  double t0 = now_ns();
+  for (long r = 0; r < reps; r++)
+    for (long i = 0; i < n; i++) found += DLSYM(where, names[i]) != NULL;
+  double t1 = now_ns();
+  /* glibc's dlsym does not return a name whose only definition has a
+   * hidden (non-default) version; everything else must be found. */
+  if (miss ? found != 0 : found < n * reps - reps * 8)
+    return fprintf(stderr, "bench_hybrid: %s: %ld of %ld lookups found\n", mode, found, n * reps), 1;
+  printf("loader %s\nvalue %.2f\nsymbols %ld\nfound %ld\n", LOADER, (t1 - t0) / (double)(n * reps), n, found / reps);
+  fflush(stdout);
+  _exit(0);
+}
+
 int main(int argc, char** argv) {
   if (argc == 4 && !strcmp(argv[1], "open")) return cmd_open(argv[2], argv[3]);
-  fprintf(stderr, "usage: bench_hybrid open <library> <warm-plugin>|-  (see perf/hybrid/bench_hybrid.c)\n");
+  if (argc == 5 && !strcmp(argv[1], "dlsym")) return cmd_dlsym(argv[2], argv[3], atol(argv[4]));
+  fprintf(stderr,
+          "usage: bench_hybrid open <library> <warm-plugin>|-\n"
+          "       bench_hybrid dlsym <library> handle|default|miss <reps>  (see perf/hybrid/bench_hybrid.c)\n");
   return 2;
 }
