@@ -138,6 +138,7 @@ bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definiti
   if (i < 0) return false;
   const Elf64_Sym* s = &m->syms.syms[i];
   *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  apply_unique(n, out);
   return true;
 }
 
@@ -162,7 +163,6 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||
                from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
-  if (found) apply_unique(n, out);
   if (found && !definition_ok(*out))
     return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code of %s", m.name.c_str(), name,
                 out->module->name.c_str());
@@ -176,15 +176,13 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
 
 bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
   if (h == host_handle()) return lookup_default(nullptr, n, v, out);
-  if (!from_list(h->bfs, n, v, out)) return false;
-  apply_unique(n, out);
-  return true;
+  return from_list(h->bfs, n, v, out);
 }
 
 bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
-  bool found = from_globals(n, v, out) || (caller && from_list(local_scope(caller), n, v, out));
-  if (found) apply_unique(n, out);
-  return found || from_builtin_fallback(n.name, out);
+  if (from_globals(n, v, out)) return true;
+  if (caller && from_list(local_scope(caller), n, v, out)) return true;
+  return from_builtin_fallback(n.name, out);
 }
 
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {

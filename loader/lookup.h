@@ -12,7 +12,8 @@
 //      export nothing.
 // A weak undefined reference that finds nothing is 0. A definition with
 // STB_GNU_UNIQUE binding is replaced by the first one of its name any
-// lookup found (one copy per process, as in glibc).
+// lookup found (one copy per process, as in glibc; lookup_in_module does
+// this for every scope).
 #pragma once
 
 #include "module.h"

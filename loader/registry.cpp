@@ -240,25 +240,26 @@ Status load_dependencies(Vec<Module*>& fresh) {
   return Status::ok();
 }
 
-// Dependencies first (post-order over DT_NEEDED, as glibc's sorted maps):
-// an IFUNC resolver one object calls while being relocated (libstdc++
-// binding libm's ceil) may itself call through its own object's GOT (libm's
-// resolvers ask ld.so for the CPU features), which must be relocated then.
-void relocation_order(Module* m, Vec<Module*>& fresh, Vec<Module*>* order, bool* ok) {
-  if (m->mark) return;
+// Appends m and its DT_NEEDED closure to *out in post-order (dependencies
+// first), skipping modules already marked. False on no memory.
+bool post_order(Module* m, Vec<Module*>* out) {
   m->mark = true;
-  for (Module* d : m->deps) relocation_order(d, fresh, order, ok);
-  if (!m->relocated && fresh.contains(m) && !order->push(m)) *ok = false;
+  for (Module* d : m->deps)
+    if (!d->mark && !post_order(d, out)) return false;
+  return out->push(m);
 }
 
 // Relocates new objects, dependencies first, then applies RELRO.
 Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
+  // Dependencies first, as glibc's sorted maps: an IFUNC resolver one
+  // object calls while being relocated (libstdc++ binding libm's ceil) may
+  // itself call through its own object's GOT (libm's resolvers ask ld.so
+  // for the CPU features), which must be relocated by then.
   Vec<Module*> order;
-  bool ok = true;
   for (Module* m : root->bfs) m->mark = false;
-  relocation_order(root, fresh, &order, &ok);
-  if (!ok) return no_memory(root->name.c_str());
+  if (!post_order(root, &order)) return no_memory(root->name.c_str());
   for (Module* m : order) {
+    if (m->relocated || !fresh.contains(m)) continue;
     if (!m->root) m->root = root;
     STATICDL_TRY(relocate(*m, st));
     m->relocated = true;
@@ -487,14 +488,6 @@ void unpin_module(Module* m) {
   if (--m->pins == 0 && m->open_count == 0) collect();
 }
 
-// Post-order over DT_NEEDED (dependencies first).
-static bool exit_post_order(Module* m, Vec<Module*>* post) {
-  m->mark = true;
-  for (Module* d : m->deps)
-    if (!d->mark && !exit_post_order(d, post)) return false;
-  return post->push(m);
-}
-
 // At exit glibc's _dl_fini takes the objects in load order and sorts them
 // so that each comes before its dependencies: a reverse post-order of a
 // walk that starts from the last-loaded object. Unrelated objects are
@@ -505,7 +498,7 @@ void run_exit_finalizers() {
   bool ok = post.reserve(r.modules.size());
   for (Module* m : r.modules) m->mark = false;
   for (size_t i = r.modules.size(); ok && i-- > 0;)
-    if (!r.modules[i]->mark) ok = exit_post_order(r.modules[i], &post);
+    if (!r.modules[i]->mark) ok = post_order(r.modules[i], &post);
   if (!ok) {  // no memory: reverse initialization order
     for (size_t i = r.init_order.size(); i-- > 0;) call_fini(r.init_order[i]);
     return;

@@ -72,6 +72,12 @@ class Relocator {
                 (unsigned long)(p - m_.bias));
   }
 
+  // An 8-byte place inside the segment of the previous relocation, with one
+  // overflow-safe test (p - start, unsigned, fails for p < start too).
+  bool in_last_segment(uintptr_t p) const {
+    return last_seg_ && last_seg_->memsz >= 8 && p - last_seg_->start <= last_seg_->memsz - 8;
+  }
+
   // Most relocations write into pages of the writable segments that are
   // still the file's: each first write is a copy-on-write fault. Taking
   // them all in one call (Linux 5.14's MADV_POPULATE_WRITE) is cheaper;
@@ -92,7 +98,7 @@ class Relocator {
   size_t relative_run(const Elf64_Rela* e, size_t n) {
     if (!n || ELF64_R_TYPE(e[0].r_info) != Arch::R_RELATIVE) return 0;
     const uintptr_t bias = m_.bias;
-    if (!check_place(bias + e[0].r_offset, 8) || last_seg_->memsz < 8) return 0;
+    if (!check_place(bias + e[0].r_offset, 8)) return 0;  // sets last_seg_, memsz >= 8
     const uintptr_t lo = last_seg_->start, span = last_seg_->memsz - 8;
     size_t i = 0;
     for (; i < n; i++) {
@@ -113,7 +119,7 @@ class Relocator {
     if (type != Arch::R_ABS64 && type != Arch::R_GLOB_DAT && type != Arch::R_JUMP_SLOT) return false;
     uintptr_t s, p = m_.bias + e.r_offset;
     if (!known_address(static_cast<uint32_t>(ELF64_R_SYM(e.r_info)), &s)) return false;
-    if (!last_seg_ || last_seg_->memsz < 8 || p - last_seg_->start > last_seg_->memsz - 8) return false;
+    if (!in_last_segment(p)) return false;
     uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e.r_addend) : 0);
     memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
     st_->symbolic++;
@@ -382,7 +388,8 @@ bool has_static_tls_relocs(const Module& m) {
   // object's). A lying count only hides a TPOFF64, which then fails to
   // relocate with a clear error instead of running.
   uint64_t skip = y.relacount <= y.relasz / sizeof(Elf64_Rela) ? y.relacount * sizeof(Elf64_Rela) : 0;
-  return table_has_tpoff<Elf64_Rela>(y.rela ? y.rela + skip : 0, y.relasz - skip) || table_has_tpoff<Elf64_Rel>(y.rel, y.relsz) ||
+  return table_has_tpoff<Elf64_Rela>(y.rela ? y.rela + skip : 0, y.relasz - skip) ||
+         table_has_tpoff<Elf64_Rel>(y.rel, y.relsz) ||
          (plt_rela ? table_has_tpoff<Elf64_Rela>(y.jmprel, y.pltrelsz) : table_has_tpoff<Elf64_Rel>(y.jmprel, y.pltrelsz));
 }
 

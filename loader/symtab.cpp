@@ -151,7 +151,7 @@ bool walk_verneed(const SymbolTable& t, F&& visit) {
 bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
   // A memo entry with name == nullptr records an index with no record; the
   // zeroed entries say that of index 0 (VER_NDX_LOCAL), which is true.
-  SymbolTable::VerdefMemo& memo = t.verdef_memo[ndx % SymbolTable::kVerdefMemo];
+  SymbolTable::VersionMemo& memo = t.verdef_memo[ndx % SymbolTable::kVersionMemo];
   if (memo.ndx == ndx) {
     if (!memo.name) return false;
     out->ndx = memo.ndx, out->flags = memo.flags, out->hash = memo.hash, out->name = memo.name;
@@ -163,7 +163,7 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
     *out = e, found = true;
     return true;
   });
-  memo = found ? SymbolTable::VerdefMemo{out->ndx, out->flags, out->hash, out->name} : SymbolTable::VerdefMemo{ndx, 0, 0, nullptr};
+  memo = found ? SymbolTable::VersionMemo{out->ndx, out->flags, out->hash, out->name} : SymbolTable::VersionMemo{ndx, 0, 0, nullptr};
   return found;
 }
 
@@ -397,7 +397,7 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
     r.name = d.name, r.hash = d.hash;
     return r;
   }
-  VerdefMemo& memo = verneed_memo[ndx % kVerdefMemo];  // as for find_verdef
+  VersionMemo& memo = verneed_memo[ndx % kVersionMemo];  // as for find_verdef
   if (memo.name && memo.ndx == ndx) {
     r.name = memo.name, r.hash = memo.hash, r.weak = memo.flags != 0;
     return r;
@@ -407,7 +407,7 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
     r.name = e.name, r.hash = e.hash, r.weak = (e.flags & VER_FLG_WEAK) != 0;
     return true;
   });
-  if (r.name) memo = VerdefMemo{ndx, static_cast<uint16_t>(r.weak ? 1 : 0), r.hash, r.name};
+  if (r.name) memo = VersionMemo{ndx, static_cast<uint16_t>(r.weak ? 1 : 0), r.hash, r.name};
   return r;
 }
 

@@ -85,16 +85,17 @@ struct SymbolTable {
   uint32_t verneednum = 0;
   MemoryCheck mem;
 
-  // find_verdef's memo of recent VERDEF records, by index (symtab.cpp).
-  // Lookups run under the loader lock.
-  static constexpr size_t kVerdefMemo = 32;
-  struct VerdefMemo {
+  // Memos of recent VERDEF records (find_verdef) and VERNEED records
+  // (required_version; flags holds "weak"), by index: symtab.cpp. Lookups
+  // run under the loader lock.
+  static constexpr size_t kVersionMemo = 32;
+  struct VersionMemo {
     uint16_t ndx, flags;
     uint32_t hash;
     const char* name;
   };
-  mutable VerdefMemo verdef_memo[kVerdefMemo] = {};
-  mutable VerdefMemo verneed_memo[kVerdefMemo] = {};  // required_version's (flags: weak)
+  mutable VersionMemo verdef_memo[kVersionMemo] = {};
+  mutable VersionMemo verneed_memo[kVersionMemo] = {};
 
   // Name of symbol i, or nullptr if its st_name is out of range.
   const char* name_of(uint32_t i) const;

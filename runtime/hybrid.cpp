@@ -47,8 +47,7 @@ namespace {
 // glibc calls every initializer of the executable with (argc, argv, envp);
 // staticdl passes the same to its modules' initializers (Rust's std takes
 // std::env::args() from there).
-void capture_args(int argc, char** argv, char** envp) { set_init_args(argc, argv, envp); }
-__attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**, char**) = capture_args;
+__attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**, char**) = set_init_args;
 
 // ---- the system scope ------------------------------------------------------
 

@@ -143,7 +143,7 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data) 
     const char* name = m->syms.name_of(i);
     if (!name || !*name) continue;
     int type = ELF64_ST_TYPE(s->st_info);
-    uintptr_t v = type == STT_TLS || s->st_shndx == SHN_ABS ? s->st_value : m->bias + s->st_value;
+    uintptr_t v = type == STT_TLS ? s->st_value : symbol_value(*m, *s);
     Definition d{v, s, m, type == STT_GNU_IFUNC, s->st_size};
     if (d.ifunc) v = m->run_code && definition_ok(d) ? definition_address(d) : 0;  // what dlsym returns
     if (int r = fn(name, reinterpret_cast<void*>(v), data)) return r;
