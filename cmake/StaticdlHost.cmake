@@ -26,6 +26,19 @@ else()
   set(_STATICDL_TLS_RESERVE_C "${CMAKE_CURRENT_LIST_DIR}/../runtime/tls_reserve.c")
 endif()
 
+# _staticdl_tls_reserve(<target> <bytes> <caller>): the host's own static
+# TLS reserve of <bytes>; libstaticdl's default member is then never pulled
+# in. <caller> names the helper in error messages.
+function(_staticdl_tls_reserve target bytes caller)
+  if(NOT bytes MATCHES "^[0-9]+$")
+    message(FATAL_ERROR "${caller}: TLS_RESERVE wants a byte count, got '${bytes}'")
+  endif()
+  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${target}_tls_reserve.c")
+  file(WRITE "${gen}.in" "#define STATICDL_TLS_RESERVE ${bytes}\n#include \"${_STATICDL_TLS_RESERVE_C}\"\n")
+  configure_file("${gen}.in" "${gen}" COPYONLY)
+  target_sources(${target} PRIVATE "${gen}")
+endfunction()
+
 function(staticdl_add_host target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "PIE;NO_KEEP_LIBC" "TLS_RESERVE" "")
   if(arg_UNPARSED_ARGUMENTS)
@@ -41,15 +54,7 @@ function(staticdl_add_host target)
 
   target_link_libraries(${target} PRIVATE staticdl::staticdl)
   if(arg_TLS_RESERVE)
-    # The host's own static TLS reserve; libstaticdl.a's default member is
-    # then never pulled in.
-    if(NOT arg_TLS_RESERVE MATCHES "^[0-9]+$")
-      message(FATAL_ERROR "staticdl_add_host: TLS_RESERVE wants a byte count, got '${arg_TLS_RESERVE}'")
-    endif()
-    set(gen "${CMAKE_CURRENT_BINARY_DIR}/${target}_tls_reserve.c")
-    file(WRITE "${gen}.in" "#define STATICDL_TLS_RESERVE ${arg_TLS_RESERVE}\n#include \"${_STATICDL_TLS_RESERVE_C}\"\n")
-    configure_file("${gen}.in" "${gen}" COPYONLY)
-    target_sources(${target} PRIVATE "${gen}")
+    _staticdl_tls_reserve(${target} "${arg_TLS_RESERVE}" staticdl_add_host)
   endif()
   if(arg_PIE)
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)

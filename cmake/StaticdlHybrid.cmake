@@ -10,8 +10,7 @@
 #   TLS (DF_STATIC_TLS); the default is 65536 bytes (the Rust compiler's
 #   librustc_driver needs about 24 KiB).
 include_guard(GLOBAL)
-
-set(_STATICDL_HYBRID_RESERVE_C "${CMAKE_CURRENT_LIST_DIR}/../runtime/tls_reserve.c")
+include("${CMAKE_CURRENT_LIST_DIR}/StaticdlHost.cmake")  # _staticdl_tls_reserve()
 
 function(staticdl_add_hybrid_host target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "TLS_RESERVE" "")
@@ -21,13 +20,7 @@ function(staticdl_add_hybrid_host target)
   if(NOT arg_TLS_RESERVE)
     set(arg_TLS_RESERVE 65536)
   endif()
-  if(NOT arg_TLS_RESERVE MATCHES "^[0-9]+$")
-    message(FATAL_ERROR "staticdl_add_hybrid_host: TLS_RESERVE wants a byte count, got '${arg_TLS_RESERVE}'")
-  endif()
-  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${target}_tls_reserve.c")
-  file(WRITE "${gen}.in" "#define STATICDL_TLS_RESERVE ${arg_TLS_RESERVE}\n#include \"${_STATICDL_HYBRID_RESERVE_C}\"\n")
-  configure_file("${gen}.in" "${gen}" COPYONLY)
-  target_sources(${target} PRIVATE "${gen}")
+  _staticdl_tls_reserve(${target} "${arg_TLS_RESERVE}" staticdl_add_hybrid_host)
   target_link_libraries(${target} PRIVATE staticdl::staticdl)
   target_link_options(${target} PRIVATE -rdynamic)
 endfunction()
