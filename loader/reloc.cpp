@@ -309,18 +309,19 @@ class Relocator {
 
   Status tls_desc(uintptr_t p, Module* t, uint64_t off, bool undef) {
     STATICDL_TRY(check_place(p, 16));
-    uintptr_t fn, arg;
+    void (*fn)();
+    uintptr_t arg;
     if (undef) {
-      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_undefweak), arg = off;
+      fn = &staticdl_tlsdesc_undefweak, arg = off;
     } else if (t->tls.is_static) {
-      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_static), arg = t->tls.tpoff + off;
+      fn = &staticdl_tlsdesc_static, arg = t->tls.tpoff + off;
     } else {
       TlsDescArg* a = tls_desc_arg(m_, t->tls.modid, off);
       if (!a) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
-      fn = reinterpret_cast<uintptr_t>(&staticdl_tlsdesc_dynamic), arg = reinterpret_cast<uintptr_t>(a);
+      fn = &staticdl_tlsdesc_dynamic, arg = reinterpret_cast<uintptr_t>(a);
     }
     (void)put64(p + 8, arg);
-    return put64(p, fn);
+    return put64(p, reinterpret_cast<uintptr_t>(tls_entry(reinterpret_cast<void*>(fn))));
   }
 
   // Places may be unaligned in a hostile file; memcpy is safe for any.

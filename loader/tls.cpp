@@ -19,9 +19,9 @@
 extern "C" __thread unsigned char staticdl_tls_reserve[] __attribute__((tls_model("initial-exec")));
 extern "C" const unsigned long staticdl_tls_reserve_size;
 
-__thread staticdl::ThreadVector staticdl_tls_self = {nullptr, 0};
 extern "C" uint64_t staticdl_tls_slot_gen[staticdl::kMaxTlsModules];
 uint64_t staticdl_tls_slot_gen[staticdl::kMaxTlsModules];
+__thread staticdl::ThreadVector staticdl_tls_self = {nullptr, 0, staticdl_tls_slot_gen, staticdl_tls_get_addr_slow};
 
 namespace staticdl {
 
@@ -321,6 +321,38 @@ TlsDescArg* tls_desc_arg(Module& m, uint64_t modid, uint64_t offset) {
   g.recs = r;
   g.bytes += sizeof *a;
   return a;
+}
+
+// Why a copy of the stubs: a plugin calls its TLS resolver indirectly
+// (`call *(%rax)`, `blr x1`) on every access. Measured on AMD EPYC (Zen),
+// that call costs about twice as much when the target is the static
+// executable's text, terabytes below the plugins, as when it is a page
+// among them (descriptor access over the bare call: 1.7 -> 0.8 ns; glibc's
+// resolver lives in ld.so, next to the plugins, and costs 0.8 ns). The stubs
+// are position independent (they reach their state through the thread
+// pointer only), so one page holding a copy, mapped on first use and kept
+// for the life of the process, serves every plugin.
+void* tls_entry(void* fn) {
+  static uintptr_t page;
+  static bool tried;
+  uintptr_t begin = reinterpret_cast<uintptr_t>(staticdl_tls_stubs_begin);
+  size_t size = reinterpret_cast<uintptr_t>(staticdl_tls_stubs_end) - begin;
+  uintptr_t f = reinterpret_cast<uintptr_t>(fn);
+  if (f < begin || f >= begin + size) return fn;
+  Locked l;
+  if (!tried) {
+    tried = true;
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      memcpy(p, staticdl_tls_stubs_begin, size);
+      __builtin___clear_cache(static_cast<char*>(p), static_cast<char*>(p) + size);
+      if (mprotect(p, size, PROT_READ | PROT_EXEC) == 0)
+        page = reinterpret_cast<uintptr_t>(p);
+      else
+        munmap(p, size);
+    }
+  }
+  return page ? reinterpret_cast<void*>(page + (f - begin)) : fn;
 }
 
 void* tls_block(size_t modid) {

@@ -96,7 +96,13 @@ struct TlsReserveInfo {
 };
 TlsReserveInfo tls_reserve_info();
 
-// Per-thread vector entry; layout shared with runtime/<arch>/tlsdesc.S.
+// The TLS entry points handed to plugins (runtime/<arch>/tls_stubs.S) run
+// from a copy mapped among the plugins: `fn` inside the stubs -> its copy.
+// Anything else, or any address when the copy could not be made, comes back
+// unchanged (the image's stubs work too, only slower: see tls.cpp).
+void* tls_entry(void* fn);
+
+// Per-thread vector entry; layout shared with runtime/<arch>/tls_stubs.S.
 struct DtvEntry {
   void* block;
   uint64_t gen;
@@ -104,6 +110,10 @@ struct DtvEntry {
 struct ThreadVector {
   DtvEntry* dtv;
   uint64_t len;
+  // Constant, but per thread so that the stubs reach them through the
+  // thread pointer alone.
+  const uint64_t* gen;                       // staticdl_tls_slot_gen
+  void* (*slow)(uint64_t modid, uint64_t offset);  // staticdl_tls_get_addr_slow
 };
 
 }  // namespace staticdl
@@ -119,3 +129,4 @@ extern "C" void* staticdl_tls_get_addr(void* tls_index);
 extern "C" void staticdl_tlsdesc_static();
 extern "C" void staticdl_tlsdesc_dynamic();
 extern "C" void staticdl_tlsdesc_undefweak();
+extern "C" const char staticdl_tls_stubs_begin[], staticdl_tls_stubs_end[];

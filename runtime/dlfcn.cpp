@@ -75,7 +75,7 @@ void set_error_text(const char* fmt, const char* arg) {
   {"dl_iterate_phdr", reinterpret_cast<void*>(&staticdl_dl_iterate_phdr)},       \
   {"_dl_find_object", reinterpret_cast<void*>(&staticdl_dl_find_object)},
 
-const BuiltinSymbol kOverrides[] = {
+BuiltinSymbol kOverrides[] = {  // not const: runtime_init moves __tls_get_addr
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
     {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
@@ -109,6 +109,7 @@ void runtime_init() {
   static bool done = false;
   if (done) return;
   done = true;
+  for (BuiltinSymbol& b : kOverrides) b.addr = tls_entry(b.addr);
   set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
                      sizeof kFallbacks / sizeof *kFallbacks);
   set_finalize_hook(finalize_hook);

@@ -12,11 +12,19 @@
  * __tls_get_addr(tls_index *) (general dynamic with -mtls-dialect=trad) is
  * an ordinary call.
  *
- * State (loader/tls.h): staticdl_tls_self = {DtvEntry *dtv; uint64 len} in
- * the host's static TLS (local-exec: tprel offsets); DtvEntry = {block,
- * gen}, current when gen == staticdl_tls_slot_gen[id].
+ * State (loader/tls.h): staticdl_tls_self = {DtvEntry *dtv; uint64 len;
+ * uint64 *gen; slow path} in the host's static TLS (local-exec: tprel
+ * offsets); DtvEntry = {block, gen}, current when it equals gen[id].
+ *
+ * Everything between staticdl_tls_stubs_begin and _end reaches the world
+ * only through TPIDR_EL0, never adrp or a pc-relative branch, so the loader
+ * can run a copy of it mapped next to the plugins (loader/tls.cpp,
+ * tls_entry()).
  */
 	.text
+	.p2align 6
+	.globl staticdl_tls_stubs_begin
+staticdl_tls_stubs_begin:
 
 /* x0 = &{id, offset} -> x0 = block + offset */
 	.globl staticdl_tls_get_addr
@@ -30,8 +38,7 @@ staticdl_tls_get_addr:
 	ldp x3, x4, [x2]                      /* dtv, len */
 	cmp x1, x4
 	b.hs 1f
-	adrp x5, staticdl_tls_slot_gen
-	add x5, x5, :lo12:staticdl_tls_slot_gen
+	ldr x5, [x2, #16]                     /* gen */
 	ldr x5, [x5, x1, lsl #3]              /* live generation */
 	add x3, x3, x1, lsl #4                /* &dtv[id] */
 	ldp x6, x7, [x3]                      /* block, gen */
@@ -40,10 +47,10 @@ staticdl_tls_get_addr:
 	ldr x1, [x0, #8]
 	add x0, x6, x1
 	ret
-1:	mov x2, x0
-	ldr x0, [x2]                          /* id */
-	ldr x1, [x2, #8]                      /* offset */
-	b staticdl_tls_get_addr_slow
+1:	ldr x16, [x2, #24]                    /* slow path */
+	ldr x1, [x0, #8]                      /* offset */
+	ldr x0, [x0]                          /* id */
+	br x16
 	.size staticdl_tls_get_addr, .-staticdl_tls_get_addr
 
 	.globl staticdl_tlsdesc_static
@@ -81,9 +88,8 @@ staticdl_tlsdesc_dynamic:
 	ldp x4, x5, [x3]                      /* dtv, len */
 	cmp x1, x5
 	b.hs 2f
-	adrp x5, staticdl_tls_slot_gen
-	add x5, x5, :lo12:staticdl_tls_slot_gen
-	ldr x5, [x5, x1, lsl #3]
+	ldr x5, [x3, #16]                     /* gen */
+	ldr x5, [x5, x1, lsl #3]              /* live generation */
 	add x4, x4, x1, lsl #4
 	ldp x6, x3, [x4]                      /* block, gen */
 	cmp x3, x5
@@ -120,9 +126,13 @@ staticdl_tlsdesc_dynamic:
 	stp q26, q27, [sp, #-32]!
 	stp q28, q29, [sp, #-32]!
 	stp q30, q31, [sp, #-32]!
+	mrs x1, tpidr_el0
+	add x1, x1, #:tprel_hi12:staticdl_tls_self, lsl #12
+	add x1, x1, #:tprel_lo12_nc:staticdl_tls_self
+	ldr x16, [x1, #24]                    /* slow path */
 	ldr x1, [x0, #8]
 	ldr x0, [x0]
-	bl staticdl_tls_get_addr_slow
+	blr x16
 	mrs x1, tpidr_el0
 	sub x0, x0, x1
 	ldp q30, q31, [sp], #32
@@ -153,5 +163,7 @@ staticdl_tlsdesc_dynamic:
 	ldp x1, x2, [sp], #48
 	ret
 	.size staticdl_tlsdesc_dynamic, .-staticdl_tlsdesc_dynamic
+	.globl staticdl_tls_stubs_end
+staticdl_tls_stubs_end:
 
 	.section .note.GNU-stack,"",%progbits

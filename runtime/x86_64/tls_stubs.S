@@ -13,11 +13,18 @@
  *    caller-saved set before calling C.
  *
  * State (loader/tls.h): staticdl_tls_self is this thread's
- * {DtvEntry *dtv; uint64 len} in the host's static TLS (local-exec:
- * %fs:sym@tpoff); a DtvEntry is {void *block; uint64 gen} and is current
- * when gen equals staticdl_tls_slot_gen[module id].
+ * {DtvEntry *dtv; uint64 len; uint64 *gen; slow path} in the host's
+ * static TLS (local-exec: %fs:sym@tpoff); a DtvEntry is {void *block;
+ * uint64 gen} and is current when it equals gen[module id].
+ *
+ * Everything between staticdl_tls_stubs_begin and _end reaches the world
+ * only through %fs, never %rip, so the loader can run a copy of it mapped
+ * next to the plugins (loader/tls.cpp, tls_entry()).
  */
 	.text
+	.p2align 6
+	.globl staticdl_tls_stubs_begin
+staticdl_tls_stubs_begin:
 
 /* void *staticdl_tls_get_addr(tls_index *ti) */
 	.globl staticdl_tls_get_addr
@@ -30,8 +37,8 @@ staticdl_tls_get_addr:
 	movq %rax, %rcx
 	shlq $4, %rcx
 	addq %fs:staticdl_tls_self@tpoff, %rcx  /* &dtv[id] */
-	leaq staticdl_tls_slot_gen(%rip), %rdx
-	movq (%rdx,%rax,8), %rdx
+	movq %fs:staticdl_tls_self@tpoff+16, %rdx
+	movq (%rdx,%rax,8), %rdx                /* live generation */
 	cmpq 8(%rcx), %rdx
 	jne 1f
 	movq (%rcx), %rax
@@ -39,7 +46,7 @@ staticdl_tls_get_addr:
 	ret
 1:	movq 8(%rdi), %rsi
 	movq %rax, %rdi
-	jmp staticdl_tls_get_addr_slow
+	jmp *%fs:staticdl_tls_self@tpoff+24
 	.size staticdl_tls_get_addr, .-staticdl_tls_get_addr
 
 /* Static TLS: the argument is the offset from the thread pointer. */
@@ -74,7 +81,7 @@ staticdl_tlsdesc_dynamic:
 	movq (%rax), %rcx                       /* module id */
 	cmpq %fs:staticdl_tls_self@tpoff+8, %rcx
 	jae 2f
-	leaq staticdl_tls_slot_gen(%rip), %rsi
+	movq %fs:staticdl_tls_self@tpoff+16, %rsi
 	movq (%rsi,%rcx,8), %rsi                /* live generation */
 	shlq $4, %rcx
 	addq %fs:staticdl_tls_self@tpoff, %rcx  /* &dtv[id] */
@@ -115,7 +122,7 @@ staticdl_tlsdesc_dynamic:
 	movdqu %xmm15, 240(%rsp)
 	movq (%rax), %rdi
 	movq 8(%rax), %rsi
-	call staticdl_tls_get_addr_slow
+	call *%fs:staticdl_tls_self@tpoff+24
 	subq %fs:0, %rax
 	movdqu 0(%rsp), %xmm0
 	movdqu 16(%rsp), %xmm1
@@ -144,5 +151,7 @@ staticdl_tlsdesc_dynamic:
 	popq %rdx
 	ret
 	.size staticdl_tlsdesc_dynamic, .-staticdl_tlsdesc_dynamic
+	.globl staticdl_tls_stubs_end
+staticdl_tls_stubs_end:
 
 	.section .note.GNU-stack,"",@progbits
