@@ -38,6 +38,7 @@
 #include "fault.h"
 #include "range.h"
 #include "search.h"
+#include "self_binding.h"
 
 namespace staticdl {
 
@@ -373,6 +374,26 @@ bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out, 
   if (g.info.source == HostSource::Dynsym && (i = g.dyn.lookup(n, ver)) >= 0) fill(g.dyn.syms[i], out);
   else if (g.info.source == HostSource::Symtab && (i = symtab_find(n.name, n.gnu)) >= 0) fill(g.syms[i], out);
   return i >= 0;
+}
+
+// Whether the .symtab index holds a name with hash h (probing as
+// symtab_slot does, without the names).
+bool symtab_may_hold(uint32_t h) {
+  size_t mask = g.nslots - 1;
+  for (size_t j = h & mask, n = 0; n < g.nslots && g.slots[j].index; j = (j + 1) & mask, n++)
+    if (g.slots[j].hash == h) return true;
+  return false;
+}
+
+bool host_may_define(uint32_t h_even) {
+  for (size_t k = 0; k < g.nex; k++)
+    if ((g.ex[k].hash | 1) == (h_even | 1)) return true;
+  if (g_system) return !g_system->may_define || g_system->may_define(h_even);
+  host_info();
+  if (g.info.source == HostSource::Dynsym) return may_define_either(g.dyn, h_even);
+  if (g.info.source == HostSource::Symtab)
+    return !g.slots || symtab_may_hold(h_even) || symtab_may_hold(h_even | 1);
+  return false;
 }
 
 void* host_lookup(const SymName& n, const VersionReq& ver) {

@@ -61,6 +61,10 @@ bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out,
                       const Vec<Module*>* needed_by = nullptr);
 
 // Adds or replaces an explicit host symbol. Returns false on no memory.
+// Whether the host may define a name whose GNU hash is h_even or h_even | 1
+// (filters only: true means "look it up"). For self_binding.h.
+bool host_may_define(uint32_t h_even);
+
 bool host_add_symbol(const char* name, void* addr);
 
 // dladdr support: the host symbol whose [value, value+size) contains addr
@@ -82,6 +86,8 @@ struct SystemScope {
   // True when the system loader has already loaded the object `name`
   // (a DT_NEEDED entry or dlopen() name): it is then never loaded twice.
   bool (*has_library)(const char* name);
+  // host_may_define() for the system objects (nullptr: always "maybe").
+  bool (*may_define)(uint32_t h_even);
 };
 void set_system_scope(const SystemScope* scope);
 const SystemScope* system_scope();

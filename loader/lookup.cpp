@@ -19,6 +19,10 @@ struct BuiltinTable {
   const BuiltinSymbol* fallbacks = nullptr;
   size_t n_fallbacks = 0;
 } g_builtins;
+// The GNU hash of every override's name, bit 0 set (a table holds 16).
+constexpr size_t kMaxOverrideHashes = 32;
+uint32_t g_override_hashes[kMaxOverrideHashes];
+size_t g_n_override_hashes;  // > kMaxOverrideHashes: not recorded, always "maybe"
 
 void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
   for (size_t i = 0; i < n; i++)
@@ -61,8 +65,6 @@ bool from_builtin_fallback(const char* name, Definition* out) {
   *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
   return true;
 }
-
-const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->bfs; }
 
 // STB_GNU_UNIQUE (g++'s inline and template static data): one definition
 // per process, whatever the scopes. As in glibc, the first definition a
@@ -108,6 +110,16 @@ void trace_binding(Module& m, const char* name, const Definition& d) {
 void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, const BuiltinSymbol* fallbacks,
                         size_t n_fallbacks) {
   g_builtins = BuiltinTable{overrides, n_overrides, fallbacks, n_fallbacks};
+  g_n_override_hashes = n_overrides;
+  for (size_t i = 0; i < n_overrides && i < kMaxOverrideHashes; i++)
+    g_override_hashes[i] = gnu_hash(overrides[i].name) | 1;
+}
+
+bool builtin_override_may_match(uint32_t h_even) {
+  if (g_n_override_hashes > kMaxOverrideHashes) return true;
+  for (size_t i = 0; i < g_n_override_hashes; i++)
+    if (g_override_hashes[i] == (h_even | 1)) return true;
+  return false;
 }
 
 void* builtin_override(const char* name) {
@@ -122,6 +134,8 @@ void* builtin_fallback(const char* name) {
 
 // A symbol's runtime value: B + st_value, except SHN_ABS (as glibc's
 // SYMBOL_ADDRESS: a version-name symbol such as LLVM_14 is 0, not B).
+const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->bfs; }
+
 uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
   return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
 }

@@ -38,6 +38,10 @@ bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definiti
 bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 
+// The scope a module's references search after the global one: the object
+// whose dlopen loaded it, and that object's dependencies, breadth first.
+const Vec<Module*>& local_scope(Module* m);
+
 // Looks in one module only (used by the scopes above and by dladdr).
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
 
@@ -58,6 +62,9 @@ struct BuiltinSymbol {
 void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, const BuiltinSymbol* fallbacks,
                         size_t n_fallbacks);
 void* builtin_override(const char* name);
+// Whether some override's name has GNU hash h_even or h_even | 1 (true
+// means "maybe": the names are not compared).
+bool builtin_override_may_match(uint32_t h_even);
 void* builtin_fallback(const char* name);
 
 }  // namespace staticdl

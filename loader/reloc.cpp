@@ -11,6 +11,7 @@
 #include "lookup.h"
 #include "range.h"
 #include "registry.h"
+#include "self_binding.h"
 #include "tls.h"
 
 namespace staticdl {
@@ -186,7 +187,7 @@ class Relocator {
   Status symbol(const Rel& r, Definition* d) {
     if (r.sym == 0) return Status::ok();
     if (r.sym == last_sym_) return *d = last_def_, Status::ok();
-    STATICDL_TRY(resolve_reference(m_, r.sym, d));
+    if (!bind_to_self(m_, r.sym, d)) STATICDL_TRY(resolve_reference(m_, r.sym, d));
     last_sym_ = r.sym, last_def_ = *d;
     return Status::ok();
   }

@@ -35,6 +35,7 @@
 #include "registry.h"
 #include "runtime.h"
 #include "search.h"
+#include "self_binding.h"
 #include "thread_walk.h"
 #include "tls.h"
 
@@ -270,7 +271,14 @@ bool sys_has_library(const char* name) {
   return true;
 }
 
-const SystemScope kSystemScope = {sys_find, sys_has_library};
+// Every object ld.so has (a superset of any scope sys_find searches).
+bool sys_may_define(uint32_t h_even) {
+  for (const SysObject* o : sys().all)
+    if (may_define_either(o->syms, h_even)) return true;
+  return false;
+}
+
+const SystemScope kSystemScope = {sys_find, sys_has_library, sys_may_define};
 
 // ld.so's default directories for this architecture (after RPATH,
 // STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).
