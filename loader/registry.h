@@ -14,12 +14,14 @@
 
 #include <stddef.h>
 
+#include "lock.h"
 #include "module.h"
 
 namespace staticdl {
 
-void lock_loader();
-void unlock_loader();
+extern RecursiveLock g_loader_lock;  // registry.cpp
+inline void lock_loader() { g_loader_lock.lock(); }
+inline void unlock_loader() { g_loader_lock.unlock(); }
 struct LoaderLock {
   LoaderLock() { lock_loader(); }
   ~LoaderLock() { unlock_loader(); }
