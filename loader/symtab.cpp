@@ -194,19 +194,46 @@ bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
   return d.hash == ver.hash && strcmp(d.name, ver.name) == 0;
 }
 
-bool matches(const SymbolTable& t, uint32_t i, const SymName& n, const VersionReq& ver) {
-  if (!is_definition(t.syms[i])) return false;
-  const char* name = t.name_of(i);
-  return name && strcmp(name, n.name) == 0 && version_matches(t, i, ver);
+// The n bytes at a and b are equal (n >= 1): word compares, the last one
+// overlapping, instead of a byte loop.
+template <typename T>
+T load(const char* p) {
+  T v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load<uint64_t>(a + i) != load<uint64_t>(b + i)) return false;
+    return load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
+  }
+  if (n >= 4) return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
+  if (n >= 2) return load<uint16_t>(a) == load<uint16_t>(b) && load<uint16_t>(a + n - 2) == load<uint16_t>(b + n - 2);
+  return *a == *b;
 }
 
+// Symbol i is named n: the name's n.len + 1 bytes, its NUL included, are
+// compared inside the string table, so an out-of-range or unterminated
+// st_name never matches.
+bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
+  uint64_t off = t.syms[i].st_name, size = n.len + 1;
+  if (size > t.strsz || off > t.strsz - size) return false;
+  return same_bytes(t.strtab + off, n.name, size);
+}
+
+bool matches(const SymbolTable& t, uint32_t i, const SymName& n, const VersionReq& ver) {
+  return is_definition(t.syms[i]) && name_is(t, i, n) && version_matches(t, i, ver);
+}
+
+// After the bloom filter (SymbolTable::lookup): the bucket, then the chain
+// and the symbols side by side (the symbol entry is prefetched while the
+// chain's hash words are compared).
 int64_t gnu_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver) {
   uint32_t h = n.gnu;
-  uint64_t word = t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)];
-  uint64_t mask = (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> t.gnu_bloom_shift) % 64));
-  if ((word & mask) != mask) return -1;
   uint32_t i = t.gnu_buckets[h % t.gnu_nbuckets];
   if (i == 0 || i < t.gnu_symoffset) return -1;
+  __builtin_prefetch(&t.syms[i]);
   for (; i < t.nsyms; i++) {  // at most nsyms steps
     uint32_t c = t.gnu_chain[i - t.gnu_symoffset];
     if (((c ^ h) >> 1) == 0 && matches(t, i, n, ver)) return i;
@@ -331,33 +358,6 @@ Status setup_versions(SymbolTable& t, const char* what, const SymbolTableInputs&
 
 }  // namespace
 
-// ---- Hashes --------------------------------------------------------------------
-
-uint32_t elf_hash(const char* name) {
-  uint32_t h = 0;
-  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(name); *p; p++) {
-    h = (h << 4) + *p;
-    uint32_t g = h & 0xf0000000u;
-    if (g) h ^= g >> 24;
-    h &= ~g;
-  }
-  return h;
-}
-
-// h = h * 33 + c over the name, four characters a step once the length
-// is known (strlen is word-at-a-time): C++ names are long (libLLVM's
-// average 68 characters) and every lookup hashes its name.
-uint32_t gnu_hash(const char* name) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(name);
-  size_t n = strlen(name), i = 0;
-  uint32_t h = 5381;
-  for (; i + 4 <= n; i += 4) h = h * 1185921u + p[i] * 35937u + p[i + 1] * 1089u + p[i + 2] * 33u + p[i + 3];
-  for (; i < n; i++) h = h * 33 + p[i];
-  return h;
-}
-
-SymName::SymName(const char* n) : name(n), gnu(gnu_hash(n ? n : "")) {}
-
 bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
   if (!(hi >= lo && range_contains(lo, hi - lo, addr, size))) return false;
   return !exact || exact(ctx, addr, size);
@@ -377,7 +377,7 @@ const char* SymbolTable::name_of(uint32_t i) const {
   return str(syms[i].st_name);
 }
 
-int64_t SymbolTable::lookup(const SymName& n, const VersionReq& ver) const {
+int64_t SymbolTable::lookup_hashed(const SymName& n, const VersionReq& ver) const {
   if (!syms || !n.name) return -1;
   if (gnu_buckets) return gnu_lookup(*this, n, ver);
   if (sysv_buckets) return sysv_lookup(*this, n, ver);
