@@ -35,7 +35,10 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out);
 
 // dlsym flavours. Return false when not found.
 bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out);
-bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
+// RTLD_DEFAULT for code at `caller_addr` (nullptr: none); the module that
+// contains it (for its local scope) is found only when the global scope
+// has no definition.
+bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out);
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 
 // Looks in one module only (used by the scopes above and by dladdr).

@@ -367,9 +367,12 @@ void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
   reg().unloading = unloading;
 }
 
+bool is_host_handle(const Module* m) { return m == &reg().host; }
+
 Module* validate_handle(void* h) {
-  if (h == host_handle()) return &reg().host;
-  for (Module* m : reg().modules)
+  Registry& r = reg();
+  if (h == &r.host) return host_handle();
+  for (Module* m : r.modules)
     if (m == h && m->open_count > 0) return m;
   return nullptr;
 }

@@ -43,6 +43,7 @@ struct OpenRequest {
 
 // The handle returned for dlopen(NULL) and for C-library names.
 Module* host_handle();
+bool is_host_handle(const Module* m);  // m == host_handle(), without initializing it
 
 // Opens (or finds) an object and its dependencies, relocates and
 // initializes them. Returns nullptr with no error for RTLD_NOLOAD misses.
