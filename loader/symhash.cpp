@@ -28,6 +28,10 @@
 //   (a borrow), never bytes below it, so the lowest set bit is the NUL.
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "symtab.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -57,10 +61,10 @@ constexpr uint32_t inverse33() {
 static_assert(uint32_t(33 * inverse33()) == 1, "33^-1 modulo 2^32");
 
 struct PowerTables {
-  uint32_t inv[9];  // 33^-k, k = 0..8
+  uint32_t inv[17];  // 33^-k, k = 0..16
   constexpr PowerTables() : inv() {
     uint32_t v = 1;
-    for (int k = 0; k <= 8; k++) inv[k] = v, v *= inverse33();
+    for (int k = 0; k <= 16; k++) inv[k] = v, v *= inverse33();
   }
 };
 constexpr PowerTables kPowers;
@@ -92,9 +96,67 @@ uint32_t elf_hash(const char* name) {
   return h;
 }
 
+#if defined(__SSE2__)
+// x86_64: the same in 16-byte blocks with SSE2. Pairs come from pmaddwd of
+// the zero-extended bytes with (33, 1), are packed back to 16 bits (at
+// most 8670), quads from pmaddwd with (33^2, 1), and the four quads are
+// weighted 33^12, 33^8, 33^4, 1 with pmuludq and summed.
+
+namespace {
+
+// 16 zero bytes, 16 0xff, 16 zero: masks that keep the bytes from `off`
+// (at kMasks + 16 - off) or before `k` (at kMasks + 32 - k).
+alignas(16) constexpr unsigned char kMasks[48] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
+inline __m128i mask_at(size_t i) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(kMasks + i)); }
+
+// c0*33^15 + c1*33^14 + ... + c15 over the 16 bytes of v, modulo 2^32.
+inline uint32_t block_value(__m128i v) {
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i by33 = _mm_set1_epi32(0x00010021), by1089 = _mm_set1_epi32(0x00010441);  // (33, 1), (33^2, 1)
+  __m128i pairs_lo = _mm_madd_epi16(_mm_unpacklo_epi8(v, zero), by33);
+  __m128i pairs_hi = _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), by33);
+  __m128i quads = _mm_madd_epi16(_mm_packs_epi32(pairs_lo, pairs_hi), by1089);
+  const __m128i w_even = _mm_set_epi32(0, int(pow33(4)), 0, int(pow33(12)));
+  const __m128i w_odd = _mm_set_epi32(0, 1, 0, int(pow33(8)));
+  __m128i sum = _mm_add_epi32(_mm_mul_epu32(quads, w_even), _mm_mul_epu32(_mm_srli_epi64(quads, 32), w_odd));
+  sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, _MM_SHUFFLE(1, 0, 3, 2)));
+  return static_cast<uint32_t>(_mm_cvtsi128_si32(sum));
+}
+
+inline unsigned nul_bits(__m128i v) {
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+}
+
+constexpr uint32_t k33pow16 = pow33(16);
+
+}  // namespace
+
+__attribute__((no_sanitize("address"))) uint32_t gnu_hash_len(const char* name, size_t* len) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(name);
+  size_t off = a & 15;
+  const __m128i* p = reinterpret_cast<const __m128i*>(a - off);
+  __m128i v = _mm_load_si128(p), keep = mask_at(16 - off);
+  unsigned z = nul_bits(v) & (0xffffu << off);
+  uint32_t h = 5381u * kPowers.inv[off];
+  while (!z) {
+    h = h * k33pow16 + block_value(_mm_and_si128(v, keep));
+    v = _mm_load_si128(++p);
+    keep = mask_at(16);
+    z = nul_bits(v);
+  }
+  unsigned k = static_cast<unsigned>(__builtin_ctz(z));  // the NUL's byte in v
+  *len = reinterpret_cast<const char*>(p) + k - name;
+  keep = _mm_and_si128(keep, mask_at(32 - k));
+  return (h * k33pow16 + block_value(_mm_and_si128(v, keep))) * kPowers.inv[16 - k];
+}
+#endif
+
 // Reads whole aligned words around the name (see above), which address
 // sanitizers would report.
-__attribute__((no_sanitize("address"))) uint32_t gnu_hash_len(const char* name, size_t* len) {
+__attribute__((no_sanitize("address"))) uint32_t gnu_hash_len_words(const char* name, size_t* len) {
   uintptr_t a = reinterpret_cast<uintptr_t>(name);
   size_t off = a & 7;
   const AliasWord* p = reinterpret_cast<const AliasWord*>(a - off);
@@ -112,6 +174,10 @@ __attribute__((no_sanitize("address"))) uint32_t gnu_hash_len(const char* name, 
   *len = reinterpret_cast<const char*>(p) + k - name;
   return (h * k33pow8 + word_value(w & keep)) * kPowers.inv[8 - k];
 }
+
+#if !defined(__SSE2__)
+uint32_t gnu_hash_len(const char* name, size_t* len) { return gnu_hash_len_words(name, len); }
+#endif
 
 uint32_t gnu_hash(const char* name) {
   size_t len;

@@ -37,6 +37,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "range.h"
 
 namespace staticdl {
@@ -202,7 +206,21 @@ T load(const char* p) {
   memcpy(&v, p, sizeof v);
   return v;
 }
+#if defined(__SSE2__)
+bool same16(const char* a, const char* b) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+  __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xffff;
+}
+#endif
 bool same_bytes(const char* a, const char* b, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 < n; i += 16)
+      if (!same16(a + i, b + i)) return false;
+    return same16(a + n - 16, b + n - 16);
+  }
+#endif
   if (n >= 8) {
     for (size_t i = 0; i + 8 < n; i += 8)
       if (load<uint64_t>(a + i) != load<uint64_t>(b + i)) return false;

@@ -21,11 +21,13 @@
 namespace staticdl {
 
 // The classic SysV ELF hash (DT_HASH) and the GNU hash (DT_GNU_HASH, djb2):
-// symhash.cpp. gnu_hash_len also stores strlen(name) in *len (one pass);
+// symhash.cpp. gnu_hash_len also stores strlen(name) in *len (one pass;
+// SSE2 blocks on x86_64, else gnu_hash_len_words, 64-bit words);
 // gnu_hash_reference is the plain byte loop, for tests.
 uint32_t elf_hash(const char* name);
 uint32_t gnu_hash(const char* name);
 uint32_t gnu_hash_len(const char* name, size_t* len);
+uint32_t gnu_hash_len_words(const char* name, size_t* len);
 uint32_t gnu_hash_reference(const char* name);
 
 // A name with its length and hashes, computed once per lookup: the GNU
