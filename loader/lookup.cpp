@@ -42,7 +42,7 @@ bool from_host(const SymName& n, const VersionReq& v, Definition* out, const Vec
 void apply_unique(const SymName& n, Definition* d);
 
 // Symbol i of m, found for n: the definition (lookup_in_module's result).
-bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
+__attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
   const Elf64_Sym* s = &m->syms.syms[i];
   *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
   if (ELF64_ST_BIND(s->st_info) == STB_GNU_UNIQUE) apply_unique(n, out);
@@ -51,7 +51,8 @@ bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
 
 // lookup_in_module, with the bloom filter inline: scopes are walked for
 // every dlsym, and most of their objects do not define the name.
-inline bool in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
+                                                    Definition* out) {
   int64_t i = m->syms.lookup(n, v);
   return i >= 0 && bind_found(m, i, n, out);
 }
@@ -63,7 +64,8 @@ bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
   return false;
 }
 
-bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v,
+                                                     Definition* out) {
   bool host = false;
   for (Module* m : list) {
     if (in_module(m, n, v, out)) return true;
@@ -135,12 +137,6 @@ void* builtin_override(const char* name) {
 }
 void* builtin_fallback(const char* name) {
   return find_builtin(g_builtins.fallbacks, g_builtins.n_fallbacks, name);
-}
-
-// A symbol's runtime value: B + st_value, except SHN_ABS (as glibc's
-// SYMBOL_ADDRESS: a version-name symbol such as LLVM_14 is 0, not B).
-uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
-  return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
 }
 
 bool definition_ok(const Definition& d) { return !d.ifunc || !d.module || in_exec_segment(*d.module, d.value); }

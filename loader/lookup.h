@@ -44,8 +44,11 @@ bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definiti
 // Looks in one module only (used by the scopes above and by dladdr).
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
 
-// B + st_value, or st_value alone for SHN_ABS.
-uintptr_t symbol_value(const Module& m, const Elf64_Sym& s);
+// B + st_value, or st_value alone for SHN_ABS (as glibc's SYMBOL_ADDRESS:
+// a version-name symbol such as LLVM_14 is 0, not B).
+inline uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
+  return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
+}
 
 // False when an IFUNC's resolver is not in its module's code.
 bool definition_ok(const Definition& d);

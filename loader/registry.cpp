@@ -44,7 +44,7 @@ struct Registry {
 Registry& reg() {
   alignas(Registry) static unsigned char storage[sizeof(Registry)];
   static Registry* r = nullptr;
-  if (!r) r = new (storage) Registry();
+  if (!r) r = new (storage) Registry(), r->host.is_host = true;
   return *r;
 }
 
@@ -366,8 +366,6 @@ void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
   reg().loaded = loaded;
   reg().unloading = unloading;
 }
-
-bool is_host_handle(const Module* m) { return m == &reg().host; }
 
 Module* validate_handle(void* h) {
   Registry& r = reg();

@@ -43,7 +43,8 @@ struct OpenRequest {
 
 // The handle returned for dlopen(NULL) and for C-library names.
 Module* host_handle();
-bool is_host_handle(const Module* m);  // m == host_handle(), without initializing it
+// m == host_handle(), for a valid module m (without initializing the host).
+inline bool is_host_handle(const Module* m) { return m->is_host; }
 
 // Opens (or finds) an object and its dependencies, relocates and
 // initializes them. Returns nullptr with no error for RTLD_NOLOAD misses.

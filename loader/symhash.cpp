@@ -138,19 +138,19 @@ __attribute__((no_sanitize("address"))) uint32_t gnu_hash_len(const char* name, 
   uintptr_t a = reinterpret_cast<uintptr_t>(name);
   size_t off = a & 15;
   const __m128i* p = reinterpret_cast<const __m128i*>(a - off);
-  __m128i v = _mm_load_si128(p), keep = mask_at(16 - off);
+  __m128i v = _mm_load_si128(p);
   unsigned z = nul_bits(v) & (0xffffu << off);
+  v = _mm_and_si128(v, mask_at(16 - off));  // the bytes ahead of the name: zero
   uint32_t h = 5381u * kPowers.inv[off];
   while (!z) {
-    h = h * k33pow16 + block_value(_mm_and_si128(v, keep));
+    h = h * k33pow16 + block_value(v);
     v = _mm_load_si128(++p);
-    keep = mask_at(16);
     z = nul_bits(v);
   }
   unsigned k = static_cast<unsigned>(__builtin_ctz(z));  // the NUL's byte in v
   *len = reinterpret_cast<const char*>(p) + k - name;
-  keep = _mm_and_si128(keep, mask_at(32 - k));
-  return (h * k33pow16 + block_value(_mm_and_si128(v, keep))) * kPowers.inv[16 - k];
+  v = _mm_and_si128(v, mask_at(32 - k));  // the bytes from the NUL on: zero
+  return (h * k33pow16 + block_value(v)) * kPowers.inv[16 - k];
 }
 #endif
 

@@ -175,7 +175,7 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
 
 // A symbol that can satisfy a reference: defined, global/weak/unique, of a
 // code or data type, and with a value (TLS and SHN_ABS may be 0).
-bool is_definition(const Elf64_Sym& s) {
+inline bool is_definition(const Elf64_Sym& s) {
   unsigned bind = ELF64_ST_BIND(s.st_info), type = ELF64_ST_TYPE(s.st_info);
   if (s.st_shndx == SHN_UNDEF) return false;
   if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) return false;
@@ -184,11 +184,17 @@ bool is_definition(const Elf64_Sym& s) {
 }
 
 // glibc's check_match, simplified: see SymbolTable::lookup in symtab.h.
-bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
+// The common cases (no VERSYM; no version asked) inline, the rest not.
+bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver);
+__attribute__((always_inline)) inline bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
   if (!t.versym) return true;
   uint16_t v = t.versym[i];
+  if (!ver.name) return !(v & kVerHidden);
+  return version_record_matches(t, v, ver);
+}
+
+bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver) {
   bool hidden = v & kVerHidden;
-  if (!ver.name) return !hidden;
   VerdefEntry d;
   // An index with no VERDEF record (0, or 1 = global) is an unversioned
   // definition, and glibc binds a versioned reference to it. The base
@@ -234,13 +240,14 @@ bool same_bytes(const char* a, const char* b, size_t n) {
 // Symbol i is named n: the name's n.len + 1 bytes, its NUL included, are
 // compared inside the string table, so an out-of-range or unterminated
 // st_name never matches.
-bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
+__attribute__((always_inline)) inline bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
   uint64_t off = t.syms[i].st_name, size = n.len + 1;
   if (size > t.strsz || off > t.strsz - size) return false;
   return same_bytes(t.strtab + off, n.name, size);
 }
 
-bool matches(const SymbolTable& t, uint32_t i, const SymName& n, const VersionReq& ver) {
+__attribute__((always_inline)) inline bool matches(const SymbolTable& t, uint32_t i, const SymName& n,
+                                                   const VersionReq& ver) {
   return is_definition(t.syms[i]) && name_is(t, i, n) && version_matches(t, i, ver);
 }
 
@@ -307,6 +314,7 @@ Status setup_gnu(SymbolTable& t, const char* what, uintptr_t addr) {
   const uint32_t* h = reinterpret_cast<const uint32_t*>(addr);
   if (!array_ok(t.mem, addr, 4, 4, 8)) return invalid(what, "DT_GNU_HASH");
   t.gnu_nbuckets = h[0], t.gnu_symoffset = h[1], t.gnu_bloom_size = h[2], t.gnu_bloom_shift = h[3];
+  t.gnu_bloom_mask = t.gnu_bloom_size - 1;
   if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 32)
     return invalid(what, "DT_GNU_HASH");
   uintptr_t bloom = addr + 16;

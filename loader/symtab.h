@@ -36,10 +36,12 @@ uint32_t gnu_hash_reference(const char* name);
 struct SymName {
   const char* name;
   uint32_t gnu;
-  size_t len;  // strlen(name)
+  size_t len;          // strlen(name)
+  uint64_t bloom_bit;  // 1 << (gnu % 64): the GNU bloom filter's first bit, the same in every object
   explicit SymName(const char* n) : name(n) {
-    alignas(8) static const char kEmpty[8] = {};  // aligned, so no byte of the hash's word is outside it
+    alignas(16) static const char kEmpty[16] = {};  // aligned, so no byte of the hash's block is outside it
     gnu = gnu_hash_len(n ? n : kEmpty, &len);
+    bloom_bit = uint64_t(1) << (gnu % 64);
   }
   uint32_t sysv() const {
     if (!have_sysv_) sysv_ = elf_hash(name ? name : ""), have_sysv_ = true;
@@ -82,6 +84,7 @@ struct SymbolTable {
   const uint32_t* gnu_chain = nullptr;  // indexed by symbol index - symoffset
   const uint64_t* gnu_bloom = nullptr;
   uint32_t gnu_nbuckets = 0, gnu_symoffset = 0, gnu_bloom_size = 0, gnu_bloom_shift = 0;
+  uint32_t gnu_bloom_mask = 0;  // gnu_bloom_size - 1
   // DT_HASH
   const uint32_t* sysv_buckets = nullptr;
   const uint32_t* sysv_chain = nullptr;
@@ -125,8 +128,8 @@ struct SymbolTable {
   int64_t lookup(const SymName& n, const VersionReq& ver) const {
     if (gnu_bloom) {
       uint32_t h = n.gnu;
-      uint64_t word = gnu_bloom[(h / 64) & (gnu_bloom_size - 1)];
-      uint64_t bits = (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> gnu_bloom_shift) % 64));
+      uint64_t word = gnu_bloom[(h / 64) & gnu_bloom_mask];
+      uint64_t bits = n.bloom_bit | (uint64_t(1) << ((h >> gnu_bloom_shift) % 64));
       if ((word & bits) != bits) return -1;
     }
     return lookup_hashed(n, ver);
