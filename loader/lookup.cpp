@@ -43,17 +43,36 @@ bool from_host(const SymName& n, const VersionReq& v, Definition* out, const Vec
   return true;
 }
 
+void apply_unique(const SymName& n, Definition* d);
+
+// Symbol i of m, found for n: the definition (lookup_in_module's result).
+__attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
+  const Elf64_Sym* s = &m->syms.syms[i];
+  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  if (ELF64_ST_BIND(s->st_info) == STB_GNU_UNIQUE) apply_unique(n, out);
+  return true;
+}
+
+// lookup_in_module, with the bloom filter inline: scopes are walked for
+// every dlsym, and most of their objects do not define the name.
+__attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
+                                                    Definition* out) {
+  int64_t i = m->syms.lookup(n, v);
+  return i >= 0 && bind_found(m, i, n, out);
+}
+
 bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
   if (from_host(n, v, out)) return true;
   for (Module* m : global_scope())
-    if (lookup_in_module(m, n, v, out)) return true;
+    if (in_module(m, n, v, out)) return true;
   return false;
 }
 
-bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v,
+                                                     Definition* out) {
   bool host = false;
   for (Module* m : list) {
-    if (lookup_in_module(m, n, v, out)) return true;
+    if (in_module(m, n, v, out)) return true;
     host |= m->needs_host;
   }
   return host && from_host(n, v, out, &list);
@@ -132,13 +151,7 @@ void* builtin_fallback(const char* name) {
   return find_builtin(g_builtins.fallbacks, g_builtins.n_fallbacks, name);
 }
 
-// A symbol's runtime value: B + st_value, except SHN_ABS (as glibc's
-// SYMBOL_ADDRESS: a version-name symbol such as LLVM_14 is 0, not B).
 const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->bfs; }
-
-uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
-  return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
-}
 
 bool definition_ok(const Definition& d) { return !d.ifunc || !d.module || in_exec_segment(*d.module, d.value); }
 
@@ -148,12 +161,7 @@ uintptr_t definition_address(const Definition& d) {
 }
 
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out) {
-  int64_t i = m->syms.lookup(n, v);
-  if (i < 0) return false;
-  const Elf64_Sym* s = &m->syms.syms[i];
-  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
-  apply_unique(n, out);
-  return true;
+  return in_module(m, n, v, out);
 }
 
 Status resolve_reference(Module& m, uint32_t i, Definition* out) {
@@ -189,12 +197,13 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
 }
 
 bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
-  if (h == host_handle()) return lookup_default(nullptr, n, v, out);
+  if (is_host_handle(h)) return lookup_default(nullptr, n, v, out);
   return from_list(h->bfs, n, v, out);
 }
 
-bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
+bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {
   if (from_globals(n, v, out)) return true;
+  Module* caller = caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr;
   if (caller && from_list(local_scope(caller), n, v, out)) return true;
   return from_builtin_fallback(n.name, out);
 }

@@ -35,7 +35,10 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out);
 
 // dlsym flavours. Return false when not found.
 bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out);
-bool lookup_default(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
+// RTLD_DEFAULT for code at `caller_addr` (nullptr: none); the module that
+// contains it (for its local scope) is found only when the global scope
+// has no definition.
+bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out);
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 
 // The scope a module's references search after the global one: the object
@@ -45,8 +48,11 @@ const Vec<Module*>& local_scope(Module* m);
 // Looks in one module only (used by the scopes above and by dladdr).
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
 
-// B + st_value, or st_value alone for SHN_ABS.
-uintptr_t symbol_value(const Module& m, const Elf64_Sym& s);
+// B + st_value, or st_value alone for SHN_ABS (as glibc's SYMBOL_ADDRESS:
+// a version-name symbol such as LLVM_14 is 0, not B).
+inline uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
+  return (s.st_shndx == SHN_ABS ? 0 : m.bias) + s.st_value;
+}
 
 // False when an IFUNC's resolver is not in its module's code.
 bool definition_ok(const Definition& d);

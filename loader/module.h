@@ -69,6 +69,7 @@ struct Module {
   bool nodelete = false;  // RTLD_NODELETE or DF_1_NODELETE
   bool relocated = false, init_started = false, initialized = false, fini_done = false;
   bool mark = false;      // scratch for graph walks
+  bool is_host = false;   // the host handle (registry.cpp's Registry::host)
   bool run_code = true;   // false: never call its IFUNC resolvers or init (fuzzing)
   uint64_t serial = 0;    // load order
 

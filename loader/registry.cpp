@@ -1,7 +1,6 @@
 #include "registry.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,23 +21,8 @@ namespace staticdl {
 
 // ---- lock -----------------------------------------------------------------
 
-namespace {
-pthread_mutex_t g_mutex;
-pthread_once_t g_once = PTHREAD_ONCE_INIT;
-void init_mutex() {
-  pthread_mutexattr_t a;
-  pthread_mutexattr_init(&a);
-  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
-  pthread_mutex_init(&g_mutex, &a);
-  pthread_mutexattr_destroy(&a);
-}
-}  // namespace
-
-void lock_loader() {
-  pthread_once(&g_once, init_mutex);
-  pthread_mutex_lock(&g_mutex);
-}
-void unlock_loader() { pthread_mutex_unlock(&g_mutex); }
+// Constant-initialized: usable before any constructor runs.
+RecursiveLock g_loader_lock;
 
 // ---- state ----------------------------------------------------------------
 
@@ -60,7 +44,7 @@ struct Registry {
 Registry& reg() {
   alignas(Registry) static unsigned char storage[sizeof(Registry)];
   static Registry* r = nullptr;
-  if (!r) r = new (storage) Registry();
+  if (!r) r = new (storage) Registry(), r->host.is_host = true;
   return *r;
 }
 
@@ -384,8 +368,9 @@ void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
 }
 
 Module* validate_handle(void* h) {
-  if (h == host_handle()) return &reg().host;
-  for (Module* m : reg().modules)
+  Registry& r = reg();
+  if (h == &r.host) return host_handle();
+  for (Module* m : r.modules)
     if (m == h && m->open_count > 0) return m;
   return nullptr;
 }

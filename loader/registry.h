@@ -14,12 +14,14 @@
 
 #include <stddef.h>
 
+#include "lock.h"
 #include "module.h"
 
 namespace staticdl {
 
-void lock_loader();
-void unlock_loader();
+extern RecursiveLock g_loader_lock;  // registry.cpp
+inline void lock_loader() { g_loader_lock.lock(); }
+inline void unlock_loader() { g_loader_lock.unlock(); }
 struct LoaderLock {
   LoaderLock() { lock_loader(); }
   ~LoaderLock() { unlock_loader(); }
@@ -41,6 +43,8 @@ struct OpenRequest {
 
 // The handle returned for dlopen(NULL) and for C-library names.
 Module* host_handle();
+// m == host_handle(), for a valid module m (without initializing the host).
+inline bool is_host_handle(const Module* m) { return m->is_host; }
 
 // Opens (or finds) an object and its dependencies, relocates and
 // initializes them. Returns nullptr with no error for RTLD_NOLOAD misses.

@@ -37,6 +37,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "range.h"
 
 namespace staticdl {
@@ -171,7 +175,7 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
 
 // A symbol that can satisfy a reference: defined, global/weak/unique, of a
 // code or data type, and with a value (TLS and SHN_ABS may be 0).
-bool is_definition(const Elf64_Sym& s) {
+inline bool is_definition(const Elf64_Sym& s) {
   unsigned bind = ELF64_ST_BIND(s.st_info), type = ELF64_ST_TYPE(s.st_info);
   if (s.st_shndx == SHN_UNDEF) return false;
   if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) return false;
@@ -180,11 +184,17 @@ bool is_definition(const Elf64_Sym& s) {
 }
 
 // glibc's check_match, simplified: see SymbolTable::lookup in symtab.h.
-bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
+// The common cases (no VERSYM; no version asked) inline, the rest not.
+bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver);
+__attribute__((always_inline)) inline bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
   if (!t.versym) return true;
   uint16_t v = t.versym[i];
+  if (!ver.name) return !(v & kVerHidden);
+  return version_record_matches(t, v, ver);
+}
+
+bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver) {
   bool hidden = v & kVerHidden;
-  if (!ver.name) return !hidden;
   VerdefEntry d;
   // An index with no VERDEF record (0, or 1 = global) is an unversioned
   // definition, and glibc binds a versioned reference to it. The base
@@ -194,19 +204,61 @@ bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
   return d.hash == ver.hash && strcmp(d.name, ver.name) == 0;
 }
 
-bool matches(const SymbolTable& t, uint32_t i, const SymName& n, const VersionReq& ver) {
-  if (!is_definition(t.syms[i])) return false;
-  const char* name = t.name_of(i);
-  return name && strcmp(name, n.name) == 0 && version_matches(t, i, ver);
+// The n bytes at a and b are equal (n >= 1): word compares, the last one
+// overlapping, instead of a byte loop.
+template <typename T>
+T load(const char* p) {
+  T v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+#if defined(__SSE2__)
+bool same16(const char* a, const char* b) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+  __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xffff;
+}
+#endif
+bool same_bytes(const char* a, const char* b, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 < n; i += 16)
+      if (!same16(a + i, b + i)) return false;
+    return same16(a + n - 16, b + n - 16);
+  }
+#endif
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load<uint64_t>(a + i) != load<uint64_t>(b + i)) return false;
+    return load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
+  }
+  if (n >= 4) return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
+  if (n >= 2) return load<uint16_t>(a) == load<uint16_t>(b) && load<uint16_t>(a + n - 2) == load<uint16_t>(b + n - 2);
+  return *a == *b;
 }
 
+// Symbol i is named n: the name's n.len + 1 bytes, its NUL included, are
+// compared inside the string table, so an out-of-range or unterminated
+// st_name never matches.
+__attribute__((always_inline)) inline bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
+  uint64_t off = t.syms[i].st_name, size = n.len + 1;
+  if (size > t.strsz || off > t.strsz - size) return false;
+  return same_bytes(t.strtab + off, n.name, size);
+}
+
+__attribute__((always_inline)) inline bool matches(const SymbolTable& t, uint32_t i, const SymName& n,
+                                                   const VersionReq& ver) {
+  return is_definition(t.syms[i]) && name_is(t, i, n) && version_matches(t, i, ver);
+}
+
+// After the bloom filter (SymbolTable::lookup): the bucket, then the chain
+// and the symbols side by side (the symbol entry is prefetched while the
+// chain's hash words are compared).
 int64_t gnu_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver) {
   uint32_t h = n.gnu;
-  uint64_t word = t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)];
-  uint64_t mask = (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> t.gnu_bloom_shift) % 64));
-  if ((word & mask) != mask) return -1;
   uint32_t i = t.gnu_buckets[h % t.gnu_nbuckets];
   if (i == 0 || i < t.gnu_symoffset) return -1;
+  __builtin_prefetch(&t.syms[i]);
   for (; i < t.nsyms; i++) {  // at most nsyms steps
     uint32_t c = t.gnu_chain[i - t.gnu_symoffset];
     if (((c ^ h) >> 1) == 0 && matches(t, i, n, ver)) return i;
@@ -262,6 +314,7 @@ Status setup_gnu(SymbolTable& t, const char* what, uintptr_t addr) {
   const uint32_t* h = reinterpret_cast<const uint32_t*>(addr);
   if (!array_ok(t.mem, addr, 4, 4, 8)) return invalid(what, "DT_GNU_HASH");
   t.gnu_nbuckets = h[0], t.gnu_symoffset = h[1], t.gnu_bloom_size = h[2], t.gnu_bloom_shift = h[3];
+  t.gnu_bloom_mask = t.gnu_bloom_size - 1;
   if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 32)
     return invalid(what, "DT_GNU_HASH");
   uintptr_t bloom = addr + 16;
@@ -331,33 +384,6 @@ Status setup_versions(SymbolTable& t, const char* what, const SymbolTableInputs&
 
 }  // namespace
 
-// ---- Hashes --------------------------------------------------------------------
-
-uint32_t elf_hash(const char* name) {
-  uint32_t h = 0;
-  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(name); *p; p++) {
-    h = (h << 4) + *p;
-    uint32_t g = h & 0xf0000000u;
-    if (g) h ^= g >> 24;
-    h &= ~g;
-  }
-  return h;
-}
-
-// h = h * 33 + c over the name, four characters a step once the length
-// is known (strlen is word-at-a-time): C++ names are long (libLLVM's
-// average 68 characters) and every lookup hashes its name.
-uint32_t gnu_hash(const char* name) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(name);
-  size_t n = strlen(name), i = 0;
-  uint32_t h = 5381;
-  for (; i + 4 <= n; i += 4) h = h * 1185921u + p[i] * 35937u + p[i + 1] * 1089u + p[i + 2] * 33u + p[i + 3];
-  for (; i < n; i++) h = h * 33 + p[i];
-  return h;
-}
-
-SymName::SymName(const char* n) : name(n), gnu(gnu_hash(n ? n : "")) {}
-
 bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
   if (!(hi >= lo && range_contains(lo, hi - lo, addr, size))) return false;
   return !exact || exact(ctx, addr, size);
@@ -377,7 +403,7 @@ const char* SymbolTable::name_of(uint32_t i) const {
   return str(syms[i].st_name);
 }
 
-int64_t SymbolTable::lookup(const SymName& n, const VersionReq& ver) const {
+int64_t SymbolTable::lookup_hashed(const SymName& n, const VersionReq& ver) const {
   if (!syms || !n.name) return -1;
   if (gnu_buckets) return gnu_lookup(*this, n, ver);
   if (sysv_buckets) return sysv_lookup(*this, n, ver);

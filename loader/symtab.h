@@ -20,17 +20,29 @@
 
 namespace staticdl {
 
-// The classic SysV ELF hash (DT_HASH) and the GNU hash (DT_GNU_HASH, djb2).
+// The classic SysV ELF hash (DT_HASH) and the GNU hash (DT_GNU_HASH, djb2):
+// symhash.cpp. gnu_hash_len also stores strlen(name) in *len (one pass;
+// SSE2 blocks on x86_64, else gnu_hash_len_words, 64-bit words);
+// gnu_hash_reference is the plain byte loop, for tests.
 uint32_t elf_hash(const char* name);
 uint32_t gnu_hash(const char* name);
+uint32_t gnu_hash_len(const char* name, size_t* len);
+uint32_t gnu_hash_len_words(const char* name, size_t* len);
+uint32_t gnu_hash_reference(const char* name);
 
-// A name with its hashes, computed once per lookup: the GNU hash at once,
-// the SysV hash only if some object without DT_GNU_HASH is searched.
+// A name with its length and hashes, computed once per lookup: the GNU
+// hash at once, the SysV hash only if some object without DT_GNU_HASH is
+// searched.
 struct SymName {
   const char* name;
   uint32_t gnu;
-  explicit SymName(const char* n);
-  SymName(const char* n, uint32_t gnu_hash_value) : name(n), gnu(gnu_hash_value) {}
+  size_t len;          // strlen(name)
+  uint64_t bloom_bit;  // 1 << (gnu % 64): the GNU bloom filter's first bit, the same in every object
+  explicit SymName(const char* n) : name(n) {
+    alignas(16) static const char kEmpty[16] = {};  // aligned, so no byte of the hash's block is outside it
+    gnu = gnu_hash_len(n ? n : kEmpty, &len);
+    bloom_bit = uint64_t(1) << (gnu % 64);
+  }
   uint32_t sysv() const {
     if (!have_sysv_) sysv_ = elf_hash(name ? name : ""), have_sysv_ = true;
     return sysv_;
@@ -72,6 +84,7 @@ struct SymbolTable {
   const uint32_t* gnu_chain = nullptr;  // indexed by symbol index - symoffset
   const uint64_t* gnu_bloom = nullptr;
   uint32_t gnu_nbuckets = 0, gnu_symoffset = 0, gnu_bloom_size = 0, gnu_bloom_shift = 0;
+  uint32_t gnu_bloom_mask = 0;  // gnu_bloom_size - 1
   // DT_HASH
   const uint32_t* sysv_buckets = nullptr;
   const uint32_t* sysv_chain = nullptr;
@@ -110,7 +123,18 @@ struct SymbolTable {
   //    or not); an object without VERDEF matches any request (the host's
   //    unversioned libc satisfies memcpy@GLIBC_2.14).
   // Returns the symbol index or -1.
-  int64_t lookup(const SymName& n, const VersionReq& ver) const;
+  // The GNU table's bloom filter is tested here, inline: most objects of
+  // a scope do not define a given name.
+  int64_t lookup(const SymName& n, const VersionReq& ver) const {
+    if (gnu_bloom) {
+      uint32_t h = n.gnu;
+      uint64_t word = gnu_bloom[(h / 64) & gnu_bloom_mask];
+      uint64_t bits = n.bloom_bit | (uint64_t(1) << ((h >> gnu_bloom_shift) % 64));
+      if ((word & bits) != bits) return -1;
+    }
+    return lookup_hashed(n, ver);
+  }
+  int64_t lookup_hashed(const SymName& n, const VersionReq& ver) const;  // past the bloom filter
 
   // The version this object's reference from symbol `i` requires (from
   // VERSYM -> VERNEED). Empty VersionReq when unversioned or local.

@@ -29,18 +29,6 @@ void __tl_unlock(void) __attribute__((weak));
 
 namespace staticdl {
 
-uintptr_t thread_pointer() {
-  uintptr_t tp;
-#if defined(__x86_64__)
-  __asm__("mov %%fs:0, %0" : "=r"(tp));
-#elif defined(__aarch64__)
-  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
-#else
-#error "thread_pointer: unsupported architecture"
-#endif
-  return tp;
-}
-
 #if !defined(__GLIBC__)
 namespace {
 

@@ -22,8 +22,18 @@
 
 namespace staticdl {
 
-// The calling thread's thread pointer.
-uintptr_t thread_pointer();
+// The calling thread's thread pointer (unique among live threads).
+inline uintptr_t thread_pointer() {
+  uintptr_t tp;
+#if defined(__x86_64__)
+  __asm__("mov %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+#error "thread_pointer: unsupported architecture"
+#endif
+  return tp;
+}
 
 // Holds off thread creation, calls fn(tp, ctx) for each live thread,
 // then writes `before_threads` first (the template), all atomically with

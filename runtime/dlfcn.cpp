@@ -45,13 +45,16 @@ void set_error(const Error& e) {
   snprintf(t_error.text, sizeof t_error.text, "%s", e.message());
   t_error.pending = true;
 }
-// Appends s to the dlerror text at *n (truncating, always terminated).
-void append(size_t* n, const char* s) {
-  size_t len = strnlen(s, sizeof t_error.text - 1 - *n);
+// Appends the len bytes at s to the dlerror text at *n (truncating,
+// always terminated).
+void append(size_t* n, const char* s, size_t len) {
+  size_t room = sizeof t_error.text - 1 - *n;
+  if (len > room) len = room;
   memcpy(t_error.text + *n, s, len);
   *n += len;
   t_error.text[*n] = 0;
 }
+void append(size_t* n, const char* s) { append(n, s, strlen(s)); }
 
 void set_error_text(const char* fmt, const char* arg) {
   snprintf(t_error.text, sizeof t_error.text, fmt, arg);
@@ -139,6 +142,32 @@ void* open_common(OpenRequest req, const void* ret) {
   return *m;
 }
 
+// "<obj>: undefined symbol: <name>[, version <version>]". Misses are common
+// (probing for optional symbols): built without printf, the name's length
+// known from hashing.
+void* undefined_symbol(void* handle, Module* h, const SymName& n, const char* version) {
+  const char* obj = h && !is_host_handle(h) ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
+  static const char kUndefined[] = ": undefined symbol: ";
+  size_t len = 0;
+  append(&len, obj), append(&len, kUndefined, sizeof kUndefined - 1), append(&len, n.name, n.len);
+  if (version) append(&len, ", version "), append(&len, version);
+  t_error.pending = true;
+  return nullptr;
+}
+
+// The address dlsym returns for a definition (this thread's instance of a
+// TLS variable, as glibc does; an IFUNC's resolved target), or nullptr with
+// the dlerror text set.
+void* definition_result(const Definition& d, const char* name) {
+  bool tls = d.host_tls || (d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS);
+  if (!d.ifunc && !tls) return reinterpret_cast<void*>(d.value);  // plain code or data
+  if (!definition_ok(d)) return set_error_text("%s: IFUNC resolver outside the code", name), nullptr;
+  if (d.host_tls) return static_cast<char*>(tls_block(kHostModid)) + d.value;
+  if (d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS)
+    return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
+  return reinterpret_cast<void*>(definition_address(d));
+}
+
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
   LoaderLock lock;
   runtime_init();
@@ -149,11 +178,11 @@ void* sym_common(void* handle, const char* name, const char* version, const void
   bool found;
   Module* h = nullptr;
   if (handle == RTLD_DEFAULT) {
-    found = lookup_default(caller_module(ret), n, v, &d);
+    found = lookup_default(ret, n, v, &d);
 #if STATICDL_HYBRID
     // ld.so may have loaded RTLD_GLOBAL objects since the last look: they
     // come after everything already indexed, so only a miss can change.
-    if (!found && hybrid_refresh()) found = lookup_default(caller_module(ret), n, v, &d);
+    if (!found && hybrid_refresh()) found = lookup_default(ret, n, v, &d);
 #endif
   } else if (handle == RTLD_NEXT) {
     found = lookup_next(caller_module(ret), n, v, &d);
@@ -162,19 +191,7 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     if (!h) return set_error_text("%sinvalid handle", ""), nullptr;
     found = lookup_in_handle(h, n, v, &d);
   }
-  if (found && !definition_ok(d)) return set_error_text("%s: IFUNC resolver outside the code", name), nullptr;
-  if (found && d.host_tls) return static_cast<char*>(tls_block(kHostModid)) + d.value;
-  if (found && d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS)  // this thread's instance, as glibc does
-    return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
-  if (found) return reinterpret_cast<void*>(definition_address(d));
-  const char* obj = h && h != host_handle() ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
-  // Misses are common (probing for optional symbols): build the text
-  // without printf.
-  size_t len = 0;
-  append(&len, obj), append(&len, ": undefined symbol: "), append(&len, name);
-  if (version) append(&len, ", version "), append(&len, version);
-  t_error.pending = true;
-  return nullptr;
+  return found ? definition_result(d, name) : undefined_symbol(handle, h, n, version);
 }
 
 }  // namespace

@@ -276,6 +276,56 @@ void check_basic(const SymbolTable& t) {
   CHECK(t.name_of(t.nsyms) == nullptr);
 }
 
+// gnu_hash_len reads aligned words around the name (symhash.cpp): every
+// start offset within a 16-byte block, every length up to 100, bytes
+// 1..255, against the byte loop; SSE2 blocks (x86_64) and 64-bit words.
+TEST_CASE("symtab.gnu_hash_words") {
+  alignas(16) char buf[160];
+  uint32_t seed = 12345;
+  for (size_t off = 0; off < 32; off++)
+    for (size_t len = 0; len <= 100; len++)
+      for (int round = 0; round < 4; round++) {
+        memset(buf, round & 1 ? 0 : 0x7f, sizeof buf);  // surroundings: NULs, or not
+        for (size_t k = 0; k < len; k++) {
+          seed = seed * 1103515245u + 12345u;
+          buf[off + k] = static_cast<char>(1 + (seed >> 16) % 255);
+        }
+        buf[off + len] = 0;
+        size_t got_len = ~size_t(0);
+        uint32_t h = gnu_hash_len(buf + off, &got_len);
+        CHECK(got_len == len);
+        CHECK(h == gnu_hash_reference(buf + off));
+        got_len = ~size_t(0);
+        CHECK(gnu_hash_len_words(buf + off, &got_len) == h);
+        CHECK(got_len == len);
+        SymName n(buf + off);
+        CHECK(n.len == len);
+        CHECK(n.gnu == h);
+      }
+  CHECK(gnu_hash_reference("printf") == 0x156b2bb8u);
+  CHECK(SymName(nullptr).gnu == 5381);
+}
+
+// Names that share prefixes and differ in length around the 2/4/8-byte
+// steps of the name comparison (and 16 with SSE2).
+TEST_CASE("symtab.lookup_name_lengths") {
+  Image im;
+  im.kind = Hash::Gnu, im.nbuckets = 3;
+  std::string base = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  for (size_t len = 1; len <= 40; len++) im.syms.push_back({base.substr(0, len), 0x1000 + len});
+  im.build();
+  Expected<SymbolTable> t = build_symbol_table("libt.so", im.in, im.check);
+  REQUIRE(t);
+  for (size_t len = 1; len <= 40; len++) {
+    std::string name = base.substr(0, len);
+    CHECK(value_of(*t, name.c_str()) == 0x1000 + len);
+    std::string other = name;
+    other.back() ^= 1;
+    CHECK(value_of(*t, other.c_str()) == 0);
+  }
+  CHECK(value_of(*t, base.substr(0, 41).c_str()) == 0);
+}
+
 }  // namespace
 
 // ---- Hashes ------------------------------------------------------------------------
