@@ -389,7 +389,7 @@ bool host_may_define(uint32_t h_even) {
   for (size_t k = 0; k < g.nex; k++)
     if ((g.ex[k].hash | 1) == (h_even | 1)) return true;
   if (g_system) return !g_system->may_define || g_system->may_define(h_even);
-  host_info();
+  if (!g.ready) host_info();
   if (g.info.source == HostSource::Dynsym) return may_define_either(g.dyn, h_even);
   if (g.info.source == HostSource::Symtab)
     return !g.slots || symtab_may_hold(h_even) || symtab_may_hold(h_even | 1);

@@ -23,6 +23,7 @@ struct BuiltinTable {
 constexpr size_t kMaxOverrideHashes = 32;
 uint32_t g_override_hashes[kMaxOverrideHashes];
 size_t g_n_override_hashes;  // > kMaxOverrideHashes: not recorded, always "maybe"
+uint64_t g_override_filter;   // bit (hash >> 1) % 64 of each, tested first
 
 void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
   for (size_t i = 0; i < n; i++)
@@ -130,12 +131,16 @@ void set_builtin_tables(const BuiltinSymbol* overrides, size_t n_overrides, cons
                         size_t n_fallbacks) {
   g_builtins = BuiltinTable{overrides, n_overrides, fallbacks, n_fallbacks};
   g_n_override_hashes = n_overrides;
-  for (size_t i = 0; i < n_overrides && i < kMaxOverrideHashes; i++)
+  g_override_filter = 0;
+  for (size_t i = 0; i < n_overrides && i < kMaxOverrideHashes; i++) {
     g_override_hashes[i] = gnu_hash(overrides[i].name) | 1;
+    g_override_filter |= uint64_t(1) << ((g_override_hashes[i] >> 1) % 64);
+  }
 }
 
 bool builtin_override_may_match(uint32_t h_even) {
   if (g_n_override_hashes > kMaxOverrideHashes) return true;
+  if (!((g_override_filter >> ((h_even >> 1) % 64)) & 1)) return false;
   for (size_t i = 0; i < g_n_override_hashes; i++)
     if (g_override_hashes[i] == (h_even | 1)) return true;
   return false;

@@ -112,20 +112,53 @@ class Relocator {
     return i;
   }
 
-  // The common symbolic relocations against a symbol already resolved,
-  // into the segment of the previous relocation: written here, without
-  // one()'s general path. False: take that path.
+  // The common symbolic relocations against a symbol already resolved or
+  // bound to this object's own definition (self_binding.h), into the
+  // segment of the previous relocation: written here, without one()'s
+  // general path. False: take that path.
   bool fast_symbolic(const Elf64_Rela& e) {
     uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(e.r_info));
     if (type != Arch::R_ABS64 && type != Arch::R_GLOB_DAT && type != Arch::R_JUMP_SLOT) return false;
     uintptr_t s, p = m_.bias + e.r_offset;
-    if (!known_address(static_cast<uint32_t>(ELF64_R_SYM(e.r_info)), &s)) return false;
+    uint32_t sym = static_cast<uint32_t>(ELF64_R_SYM(e.r_info));
     if (!in_last_segment(p)) return false;
+    if (!known_address(sym, &s)) {
+      Definition d;  // first reference: a definition of this object's own binds here
+      if (!known_ || !bind_to_self(m_, sym, &d) || d.ifunc) return false;
+      remember_address(sym, s = d.value);
+    }
     uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e.r_addend) : 0);
     memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
     st_->symbolic++;
     return true;
   }
+
+  // Symbolic relocations come grouped by symbol, the groups in no useful
+  // order (GNU ld: hash order), so each new symbol's table entries are
+  // cache misses, and so are the places they write. Asking early overlaps
+  // the misses of several symbols: the place and the symbol's entries
+  // 2 * kAhead relocations ahead, then, kAhead ahead, what
+  // its stored hash leads to (self_binding.cpp: Bloom word and bucket).
+  static constexpr size_t kAhead = 8;
+  void prefetch_symbol(const Elf64_Rela& e) const {
+    const SymbolTable& t = m_.syms;
+    uint32_t i = static_cast<uint32_t>(ELF64_R_SYM(e.r_info));
+    __builtin_prefetch(reinterpret_cast<const void*>(m_.bias + e.r_offset), 1);  // the place (never faults)
+    if (i >= t.nsyms) return;
+    __builtin_prefetch(&t.syms[i]);
+    if (known_) __builtin_prefetch(&addr_[i]), __builtin_prefetch(&known_[i / 64]);
+    if (t.gnu_chain && i >= t.gnu_symoffset) __builtin_prefetch(&t.gnu_chain[i - t.gnu_symoffset]);
+  }
+  void prefetch_hash(const Elf64_Rela& e) {
+    const SymbolTable& t = m_.syms;
+    uint32_t i = static_cast<uint32_t>(ELF64_R_SYM(e.r_info)), h;
+    if (i == last_prefetched_ || (known_ && i < t.nsyms && ((known_[i / 64] >> (i % 64)) & 1))) return;
+    last_prefetched_ = i;
+    if (!stored_gnu_hash(t, i, &h)) return;
+    __builtin_prefetch(&t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)]);
+    __builtin_prefetch(&t.gnu_buckets[h % t.gnu_nbuckets]);
+  }
+  uint32_t last_prefetched_ = 0;
 
   // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).
   Status apply_relr() {
@@ -165,6 +198,7 @@ class Relocator {
           off += (k - 1) * ent;
           continue;
         }
+        if (off + 2 * kAhead * ent < size) prefetch_symbol(e[2 * kAhead]), prefetch_hash(e[kAhead]);
         if (fast_symbolic(*e)) continue;
         r = {e->r_offset, static_cast<uint32_t>(ELF64_R_TYPE(e->r_info)), static_cast<uint32_t>(ELF64_R_SYM(e->r_info)),
              e->r_addend, true};

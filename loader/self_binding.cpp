@@ -28,31 +28,27 @@ bool chain_has(const SymbolTable& t, uint32_t h) {
   return false;
 }
 
-// Whether a lookup of symbol i's name in t would stop at i. Of the two
-// candidate hashes, the true one is the one whose bucket's chain holds i
-// (chains are disjoint runs of the table). That candidate must pass t's
-// Bloom filter, and no entry before i in the chain may carry the same hash
-// (a collision: only a name compare could tell them apart). Names that
-// differ in their last character by one (f_1, f_2) have hashes that differ
-// in bit 0 only, so the other candidate often matches a neighbour in the
-// adjacent bucket: that is no collision. A table that contradicts its names
-// (a symbol filed under another hash than its name's) can bind here where a
-// lookup by name fails.
+// Whether a lookup of symbol i's name in t would stop at i. Chains are
+// disjoint runs of the table in bucket order, so of the two candidate
+// hashes the true one is the one whose bucket starts nearest below i; its
+// run must reach i, the candidate must pass t's Bloom filter, and no entry
+// before i in the run may carry the same hash (a collision: only a name
+// compare could tell them apart). Names that differ by one in their last
+// character (f_1, f_2) have hashes that differ in bit 0 only, so the other
+// candidate's bucket, the adjacent one, often holds such a neighbour: that
+// is no collision. A table that contradicts its names (a symbol filed under
+// another hash than its name's) can bind here where a lookup by name fails.
 bool lookup_reaches(const SymbolTable& t, uint32_t i, uint32_t h_even) {
-  for (uint32_t h : {h_even, h_even | 1}) {
-    if (!bloom_has(t, h)) continue;
-    bool collision = false;
-    for (uint32_t j = t.gnu_buckets[h % t.gnu_nbuckets]; j >= t.gnu_symoffset && j < t.nsyms; j++) {
-      if (j == i) {
-        if (!collision) return true;
-        break;
-      }
-      uint32_t c = t.gnu_chain[j - t.gnu_symoffset];
-      collision |= (c | 1) == (h | 1);
-      if (c & 1) break;
-    }
+  uint32_t h = h_even, b = t.gnu_buckets[h_even % t.gnu_nbuckets];
+  uint32_t b_odd = t.gnu_buckets[(h_even | 1) % t.gnu_nbuckets];
+  if (b > i || (b_odd <= i && b_odd > b)) h = h_even | 1, b = b_odd;
+  if (b < t.gnu_symoffset || b > i) return false;
+  if (!bloom_has(t, h) && !(b == b_odd && bloom_has(t, h_even | 1))) return false;
+  for (uint32_t j = b; j < i; j++) {
+    uint32_t c = t.gnu_chain[j - t.gnu_symoffset];
+    if ((c | 1) == (h | 1) || (c & 1)) return false;  // a collision, or i is not in this chain
   }
-  return false;
+  return true;
 }
 
 // A symbol whose lookup, by glibc's rules, finds exactly this entry once
