@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace staticdl {
@@ -14,6 +15,13 @@ bool g_force_secure_for_tests = false;
 bool secure_mode() { return g_force_secure_for_tests || getauxval(AT_SECURE) != 0; }
 
 const char* safe_getenv(const char* name) { return secure_mode() ? nullptr : getenv(name); }
+
+uint64_t debug_clock_ns(DebugFlag f) {
+  if (!debug_on(f)) return 0;
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return uint64_t(t.tv_sec) * 1000000000u + uint64_t(t.tv_nsec);
+}
 
 namespace {
 

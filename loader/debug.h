@@ -36,6 +36,9 @@ inline bool debug_on(DebugFlag f) { return (debug_flags() & f) != 0; }
 
 void debug_print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// CLOCK_MONOTONIC in ns when `f` is enabled, else 0 (timings for statistics).
+uint64_t debug_clock_ns(DebugFlag f);
+
 // Reads an environment variable unless in secure mode.
 const char* safe_getenv(const char* name);
 

@@ -430,6 +430,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!req.path && req.fd < 0 && !req.mem) return host_handle();
   if (req.path && host_provides_library(req.path)) return host_handle();
   Vec<Module*> fresh;
+  uint64_t t_load = debug_clock_ns(DebugStatistics);
   Expected<Module*> root = load_root(req, caller, fresh);
   if (!root) return discard(fresh), root.error();
   if (!*root || !fresh.contains(*root)) return *root ? reuse(*root, req.flags) : nullptr;
@@ -439,7 +440,9 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   for (Module* m : fresh) m->run_code = req.run_init;
   for (size_t i = 0; s && i < fresh.size(); i++)
     if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
+  uint64_t t_reloc = debug_clock_ns(DebugStatistics);
   if (s) s = relocate_fresh(r, fresh, &stats);
+  uint64_t t_end = debug_clock_ns(DebugStatistics);
   if (s && !reg().modules.reserve(reg().modules.size() + fresh.size())) s = no_memory(r->name.c_str());
   if (!s) return discard(fresh), s.error();
   for (Module* m : fresh) {
@@ -451,6 +454,9 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   }
   debug(DebugStatistics, "%s: %zu objects, relocations: %lu relative, %lu symbolic, %lu irelative", r->name.c_str(),
         fresh.size(), (unsigned long)stats.relative, (unsigned long)stats.symbolic, (unsigned long)stats.irelative);
+  debug(DebugStatistics, "%s: time: loading %lu us, relocation %lu us (of which copy-on-write of writable pages %lu us)",
+        r->name.c_str(), (unsigned long)((t_reloc - t_load) / 1000), (unsigned long)((t_end - t_reloc) / 1000),
+        (unsigned long)(stats.populate_ns / 1000));
   Expected<Module*> out = reuse(r, req.flags);
   if (req.run_init) run_init(r);
   return out;

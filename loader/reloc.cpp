@@ -52,7 +52,9 @@ class Relocator {
       known_ = static_cast<uint64_t*>(sd_calloc((m_.syms.nsyms + 63) / 64, sizeof(uint64_t)));
       if (!addr_ || !known_) free(addr_), free(known_), addr_ = nullptr, known_ = nullptr;
     }
+    uint64_t t0 = debug_clock_ns(DebugStatistics);
     populate_writable();
+    st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
     STATICDL_TRY(apply_relr());
     STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
     STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));

@@ -9,6 +9,7 @@ namespace staticdl {
 
 struct RelocStats {
   uint64_t relative = 0, symbolic = 0, irelative = 0, tls = 0;
+  uint64_t populate_ns = 0;  // copy-on-write of the writable segments (STATICDL_DEBUG=statistics only)
 };
 
 // Relocates m (its dependencies must already be relocated). Every offset is
