@@ -75,12 +75,6 @@ class Relocator {
                 (unsigned long)(p - m_.bias));
   }
 
-  // An 8-byte place inside the segment of the previous relocation, with one
-  // overflow-safe test (p - start, unsigned, fails for p < start too).
-  bool in_last_segment(uintptr_t p) const {
-    return last_seg_ && last_seg_->memsz >= 8 && p - last_seg_->start <= last_seg_->memsz - 8;
-  }
-
   // Most relocations write into pages of the writable segments that are
   // still the file's: each first write is a copy-on-write fault. Taking
   // them all in one call (Linux 5.14's MADV_POPULATE_WRITE) is cheaper;
@@ -114,53 +108,68 @@ class Relocator {
     return i;
   }
 
-  // The common symbolic relocations against a symbol already resolved or
-  // bound to this object's own definition (self_binding.h), into the
-  // segment of the previous relocation: written here, without one()'s
-  // general path. False: take that path.
-  bool fast_symbolic(const Elf64_Rela& e) {
-    uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(e.r_info));
-    if (type != Arch::R_ABS64 && type != Arch::R_GLOB_DAT && type != Arch::R_JUMP_SLOT) return false;
-    uintptr_t s, p = m_.bias + e.r_offset;
-    uint32_t sym = static_cast<uint32_t>(ELF64_R_SYM(e.r_info));
-    if (!in_last_segment(p)) return false;
-    if (!known_address(sym, &s)) {
-      Definition d;  // first reference: a definition of this object's own binds here
-      if (!known_ || !bind_to_self(m_, sym, &d) || d.ifunc) return false;
-      remember_address(sym, s = d.value);
-    }
-    uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e.r_addend) : 0);
-    memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
-    st_->symbolic++;
+  static bool word_symbolic(uint32_t type) {
+    return type == Arch::R_ABS64 || type == Arch::R_GLOB_DAT || type == Arch::R_JUMP_SLOT;
+  }
+
+  // S for symbol i once final: from the cache, or, at its first reference,
+  // this object's own definition when self_binding.h can tell without the
+  // name (not an IFUNC: that one waits for the last pass). False: take
+  // one()'s general path.
+  bool final_address(uint32_t i, uintptr_t* s) {
+    if ((known_[i / 64] >> (i % 64)) & 1) return *s = addr_[i], true;
+    Definition d;
+    if (!bind_to_self(m_, i, &d) || d.ifunc) return false;
+    remember_address(i, *s = d.value);
     return true;
+  }
+
+  // A run of the common symbolic relocations (ABS64, GLOB_DAT, JUMP_SLOT)
+  // whose symbols have a final address, into the segment of the previous
+  // relocation, with the hot values in locals as in relative_run. Returns
+  // how many were applied; the first one it stops at takes the general path.
+  size_t symbolic_run(const Elf64_Rela* e, size_t n) {
+    if (!known_ || !last_seg_ || last_seg_->memsz < 8) return 0;
+    const uintptr_t bias = m_.bias, lo = last_seg_->start, span = last_seg_->memsz - 8;
+    const uint32_t nsyms = m_.syms.nsyms;
+    size_t i = 0;
+    for (; i < n; i++) {
+      if (i + 2 * kAhead < n) prefetch_ahead(e + i);
+      uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(e[i].r_info)), sym = static_cast<uint32_t>(ELF64_R_SYM(e[i].r_info));
+      uintptr_t s, p = bias + e[i].r_offset;
+      if (!word_symbolic(type) || p - lo > span || sym >= nsyms || !final_address(sym, &s)) break;
+      uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e[i].r_addend) : 0);
+      memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
+    }
+    st_->symbolic += i;
+    return i;
   }
 
   // Symbolic relocations come grouped by symbol, the groups in no useful
   // order (GNU ld: hash order), so each new symbol's table entries are
   // cache misses, and so are the places they write. Asking early overlaps
-  // the misses of several symbols: the place and the symbol's entries
-  // 2 * kAhead relocations ahead, then, kAhead ahead, what
-  // its stored hash leads to (self_binding.cpp: Bloom word and bucket).
+  // the misses of several symbols: the place 2 * kAhead relocations ahead,
+  // and when a new symbol's group starts there, its entries; kAhead ahead,
+  // for a new symbol not yet resolved, what its stored hash leads to
+  // (self_binding.cpp: Bloom word and bucket). e[0 .. 2 * kAhead] exist.
   static constexpr size_t kAhead = 8;
-  void prefetch_symbol(const Elf64_Rela& e) const {
+  static uint32_t sym_of(const Elf64_Rela& e) { return static_cast<uint32_t>(ELF64_R_SYM(e.r_info)); }
+  void prefetch_ahead(const Elf64_Rela* e) const {
+    const Elf64_Rela& far = e[2 * kAhead];
+    __builtin_prefetch(reinterpret_cast<const void*>(m_.bias + far.r_offset), 1);  // never faults
     const SymbolTable& t = m_.syms;
-    uint32_t i = static_cast<uint32_t>(ELF64_R_SYM(e.r_info));
-    __builtin_prefetch(reinterpret_cast<const void*>(m_.bias + e.r_offset), 1);  // the place (never faults)
-    if (i >= t.nsyms) return;
-    __builtin_prefetch(&t.syms[i]);
-    if (known_) __builtin_prefetch(&addr_[i]), __builtin_prefetch(&known_[i / 64]);
-    if (t.gnu_chain && i >= t.gnu_symoffset) __builtin_prefetch(&t.gnu_chain[i - t.gnu_symoffset]);
-  }
-  void prefetch_hash(const Elf64_Rela& e) {
-    const SymbolTable& t = m_.syms;
-    uint32_t i = static_cast<uint32_t>(ELF64_R_SYM(e.r_info)), h;
-    if (i == last_prefetched_ || (known_ && i < t.nsyms && ((known_[i / 64] >> (i % 64)) & 1))) return;
-    last_prefetched_ = i;
-    if (!stored_gnu_hash(t, i, &h)) return;
+    uint32_t i = sym_of(far);
+    if (i != sym_of(e[2 * kAhead - 1]) && i < t.nsyms) {
+      __builtin_prefetch(&t.syms[i]);
+      __builtin_prefetch(&addr_[i]), __builtin_prefetch(&known_[i / 64]);
+      if (t.gnu_chain && i >= t.gnu_symoffset) __builtin_prefetch(&t.gnu_chain[i - t.gnu_symoffset]);
+    }
+    uint32_t j = sym_of(e[kAhead]), h;
+    if (j == sym_of(e[kAhead - 1]) || j >= t.nsyms || ((known_[j / 64] >> (j % 64)) & 1) || !stored_gnu_hash(t, j, &h))
+      return;
     __builtin_prefetch(&t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)]);
     __builtin_prefetch(&t.gnu_buckets[h % t.gnu_nbuckets]);
   }
-  uint32_t last_prefetched_ = 0;
 
   // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).
   Status apply_relr() {
@@ -196,12 +205,12 @@ class Relocator {
       Rel r;
       if (rela) {
         const Elf64_Rela* e = reinterpret_cast<const Elf64_Rela*>(addr + off);
-        if (size_t k = relative_run(e, (size - off) / ent)) {
+        size_t k = relative_run(e, (size - off) / ent);
+        if (!k) k = symbolic_run(e, (size - off) / ent);
+        if (k) {
           off += (k - 1) * ent;
           continue;
         }
-        if (off + 2 * kAhead * ent < size) prefetch_symbol(e[2 * kAhead]), prefetch_hash(e[kAhead]);
-        if (fast_symbolic(*e)) continue;
         r = {e->r_offset, static_cast<uint32_t>(ELF64_R_TYPE(e->r_info)), static_cast<uint32_t>(ELF64_R_SYM(e->r_info)),
              e->r_addend, true};
       } else {
