@@ -29,6 +29,10 @@ int main(int argc, char **argv) {
          FN(addr_fn, second, "second_addr_host_too")() == (void *)&ip_host_too ? "yes" : "no");
   table = (int_fn *)must_sym(second, "second_table");
   printf("second_table: %d %d %d\n", table[0](), table[1](), table[2]());
+  table = (int_fn *)must_sym(second, "second_neighbours");
+  printf("second_neighbours:");
+  for (int k = 0; k < 10; k++) printf(" %d", table[k]());
+  printf("\nsecond_calls_neighbours() = %d\n", FN(int_fn, second, "second_calls_neighbours")());
   printf("dlsym(second, \"ip_shared\")() = %d (a handle lookup starts at the handle)\n",
          FN(int_fn, second, "ip_shared")());
 

@@ -1,5 +1,6 @@
 // Unit tests for loader/symtab.h (hashes, GNU/SysV lookup, versioning,
-// validation of malformed tables) and the explicit-symbol part of host.h.
+// validation of malformed tables), the name-free hash-table queries of
+// self_binding.h, and the explicit-symbol part of host.h.
 //
 // Each test builds a small in-memory image (strtab, dynsym, one hash table,
 // optional version tables) with Image, optionally corrupts it, and runs
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "host.h"
+#include "self_binding.h"
 #include "symtab.h"
 
 using namespace staticdl;
@@ -731,4 +733,44 @@ TEST_CASE("host.find_address") {
     if (name) CHECK(addr != nullptr);
   }
   host_reset_for_tests();
+}
+
+// ---- Name-free queries (self_binding.h) -------------------------------------------------
+
+// Names that differ by one in their last character have GNU hashes that
+// differ by one: the pairs (n_0, n_1), (n_2, n_3)... share every bit but bit
+// 0, which the chain array does not keep. Present: n_0, n_2, n_4, ...; absent:
+// the odd ones and names whose hash differs elsewhere.
+TEST_CASE("self_binding.stored_hashes") {
+  for (uint32_t nb : {1u, 3u, 17u}) {
+    CAPTURE(nb);
+    Image im;
+    im.nbuckets = nb;
+    for (int k = 0; k < 160; k += 2) im.syms.push_back(TSym{"n_" + std::to_string(k)});  // fills the Bloom filter
+    im.syms.push_back(TSym{"undefined_one", 0, STT_FUNC, STB_GLOBAL, SHN_UNDEF});
+    im.build();
+    SymbolTable t = must_build(im);
+    for (size_t k = 0; k < im.syms.size(); k++) {
+      uint32_t i = im.dynidx[k], h = 0;
+      uint32_t want = gnu_hash(im.syms[k].name.c_str()) & ~1u;
+      if (im.syms[k].shndx == SHN_UNDEF) {
+        CHECK_FALSE(stored_gnu_hash(t, i, &h));  // not in the hash table
+        continue;
+      }
+      REQUIRE(stored_gnu_hash(t, i, &h));
+      CHECK(h == want);
+      CHECK(may_define_either(t, h));
+    }
+    // An absent name is ruled out unless a present one has its hash but
+    // for bit 0 (its chain is read: the Bloom filter alone would not do).
+    for (int k = 0; k < 40; k++) {
+      std::string absent = "absent_" + std::to_string(k);
+      CAPTURE(absent);
+      uint32_t h = gnu_hash(absent.c_str()) & ~1u;
+      bool twin = false;
+      for (const TSym& s : im.syms) twin |= s.shndx != SHN_UNDEF && (gnu_hash(s.name.c_str()) & ~1u) == h;
+      CHECK(may_define_either(t, h) == twin);
+    }
+    CHECK(may_define_either(t, gnu_hash("n_1") & ~1u) == ((gnu_hash("n_0") & ~1u) == (gnu_hash("n_1") & ~1u)));
+  }
 }
