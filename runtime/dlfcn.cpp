@@ -107,11 +107,15 @@ void exit_hook(void*) {
   run_exit_finalizers();
 }
 
-// Called under the lock before anything is loaded.
-void runtime_init() {
-  static bool done = false;
-  if (done) return;
-  done = true;
+// Called under the lock before anything is loaded; the test inline, as
+// every dlsym makes it.
+bool g_runtime_ready = false;
+void runtime_init_once();
+inline void runtime_init() {
+  if (__builtin_expect(!g_runtime_ready, 0)) runtime_init_once();
+}
+void runtime_init_once() {
+  g_runtime_ready = true;
   for (BuiltinSymbol& b : kOverrides) b.addr = tls_entry(b.addr);
   set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
                      sizeof kFallbacks / sizeof *kFallbacks);
@@ -169,9 +173,9 @@ void* definition_result(const Definition& d, const char* name) {
 }
 
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
+  SymName n(name);  // before the lock: the hash's latency overlaps the lock's atomic
   LoaderLock lock;
   runtime_init();
-  SymName n(name);
   VersionReq v;
   if (version) v.name = version, v.hash = elf_hash(version);
   Definition d;
