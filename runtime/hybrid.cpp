@@ -132,12 +132,13 @@ struct SysState {
   SysFilter filter;
 };
 // Never destroyed: modules' finalizers may still look symbols up at exit.
-SysState& sys() {
+// Built on first use, out of line: the test is inline on every lookup.
+SysState* g_sys = nullptr;
+__attribute__((noinline)) SysState& make_sys() {
   alignas(SysState) static unsigned char storage[sizeof(SysState)];
-  static SysState* s = nullptr;
-  if (!s) s = new (storage) SysState();
-  return *s;
+  return *(g_sys = new (storage) SysState());
 }
+inline SysState& sys() { return __builtin_expect(g_sys != nullptr, 1) ? *g_sys : make_sys(); }
 
 bool read_object(struct dl_phdr_info* info, SysObject* o) {
   uintptr_t lo = UINTPTR_MAX, hi = 0;
@@ -239,7 +240,7 @@ __attribute__((noinline)) void build_filter(SysFilter& f) {
 }
 
 // False when no object of ld.so defines a name of GNU hash h (or h ^ 1).
-bool sys_may_define_hash(uint32_t h) {
+__attribute__((always_inline)) inline bool sys_may_define_hash(uint32_t h) {
   SysState& st = sys();
   SysFilter& f = st.filter;
   if (__builtin_expect(f.generation != st.generation, 0)) build_filter(f);
@@ -313,13 +314,20 @@ const Vec<const SysObject*>* closure_for(const Vec<Module*>& list) {
   return &c.objs;
 }
 
-bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
-  if (!sys_may_define_hash(n.gnu)) return false;  // every scope here is a subset of objs
+__attribute__((noinline)) bool sys_find_in_objects(const SymName& n, const VersionReq& v, HostSymbol* out,
+                                                   const Vec<Module*>* needed_by) {
   if (needed_by) {
     const Vec<const SysObject*>* objs = closure_for(*needed_by);
     return objs && find_in(*objs, true, n, v, out);
   }
   return find_in(sys().all, false, n, v, out);
+}
+
+// The filter first, and the rest out of line: nearly every name a plugin
+// looks up through RTLD_DEFAULT stops at the filter.
+bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
+  if (!sys_may_define_hash(n.gnu)) return false;  // every scope here is a subset of objs
+  return sys_find_in_objects(n, v, out, needed_by);
 }
 
 bool sys_has_library(const char* name) {
