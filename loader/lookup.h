@@ -99,7 +99,8 @@ __attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, c
 }  // namespace lookup_detail
 
 // dlsym(h, name) for a valid handle: its scope (the host handle: RTLD_DEFAULT).
-__attribute__((always_inline)) inline bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v,
+                                                            Definition* out) {
   if (h->is_host) return lookup_default(nullptr, n, v, out);
   return lookup_detail::from_list(h->bfs, n, v, out);
 }
