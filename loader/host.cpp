@@ -369,7 +369,7 @@ bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out, 
     return true;
   }
   if (g_system) return g_system->find(n, ver, out, needed_by);
-  host_info();
+  if (!g.ready) host_info();
   int64_t i = -1;
   if (g.info.source == HostSource::Dynsym && (i = g.dyn.lookup(n, ver)) >= 0) fill(g.dyn.syms[i], out);
   else if (g.info.source == HostSource::Symtab && (i = symtab_find(n.name, n.gnu)) >= 0) fill(g.syms[i], out);

@@ -31,7 +31,8 @@ void* find_builtin(const BuiltinSymbol* tab, size_t n, const char* name) {
   return nullptr;
 }
 
-bool from_host(const SymName& n, const VersionReq& v, Definition* out, const Vec<Module*>* needed_by = nullptr) {
+__attribute__((always_inline)) inline bool from_host(const SymName& n, const VersionReq& v, Definition* out,
+                                                     const Vec<Module*>* needed_by = nullptr) {
   HostSymbol hs;
   if (!host_find_symbol(n, v, &hs, needed_by)) return false;
   if (hs.type == STT_TLS) {
@@ -44,39 +45,15 @@ bool from_host(const SymName& n, const VersionReq& v, Definition* out, const Vec
   return true;
 }
 
-void apply_unique(const SymName& n, Definition* d);
+using lookup_detail::apply_unique;
+using lookup_detail::from_list;
+using lookup_detail::in_module;
 
-// Symbol i of m, found for n: the definition (lookup_in_module's result).
-__attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
-  const Elf64_Sym* s = &m->syms.syms[i];
-  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
-  if (ELF64_ST_BIND(s->st_info) == STB_GNU_UNIQUE) apply_unique(n, out);
-  return true;
-}
-
-// lookup_in_module, with the bloom filter inline: scopes are walked for
-// every dlsym, and most of their objects do not define the name.
-__attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
-                                                    Definition* out) {
-  int64_t i = m->syms.lookup(n, v);
-  return i >= 0 && bind_found(m, i, n, out);
-}
-
-bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
   if (from_host(n, v, out)) return true;
   for (Module* m : global_scope())
     if (in_module(m, n, v, out)) return true;
   return false;
-}
-
-__attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v,
-                                                     Definition* out) {
-  bool host = false;
-  for (Module* m : list) {
-    if (in_module(m, n, v, out)) return true;
-    host |= m->needs_host;
-  }
-  return host && from_host(n, v, out, &list);
 }
 
 bool from_builtin_fallback(const char* name, Definition* out) {
@@ -103,7 +80,9 @@ Vec<Unique>& unique_table() {  // never destroyed: lookups may run during exit
   return *t;
 }
 
-void apply_unique(const SymName& n, Definition* d) {
+}  // namespace
+
+void lookup_detail::apply_unique(const SymName& n, Definition* d) {
   if (!d->sym || ELF64_ST_BIND(d->sym->st_info) != STB_GNU_UNIQUE) return;
   for (const Unique& u : unique_table())
     if (u.hash == n.gnu && !strcmp(u.name, n.name)) {
@@ -114,6 +93,12 @@ void apply_unique(const SymName& n, Definition* d) {
                                  *d}))
     d->module->nodelete = true;
 }
+
+bool lookup_detail::from_host_for(const Vec<Module*>& list, const SymName& n, const VersionReq& v, Definition* out) {
+  return from_host(n, v, out, &list);
+}
+
+namespace {
 
 Error undefined(Module& m, const char* name, const VersionReq& v) {
   if (v.name) return fail(Errc::Undefined, "%s: undefined symbol: %s, version %s", m.name.c_str(), name, v.name);
@@ -199,11 +184,6 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
     return Status::ok();
   }
   return undefined(m, name, v);
-}
-
-bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out) {
-  if (is_host_handle(h)) return lookup_default(nullptr, n, v, out);
-  return from_list(h->bfs, n, v, out);
 }
 
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "module.h"
+#include "symmatch.h"
 
 namespace staticdl {
 
@@ -33,8 +34,7 @@ struct Definition {
 // object and symbol: "libfoo.so: undefined symbol: bar".
 Status resolve_reference(Module& m, uint32_t i, Definition* out);
 
-// dlsym flavours. Return false when not found.
-bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v, Definition* out);
+// dlsym flavours. Return false when not found. lookup_in_handle is below.
 // RTLD_DEFAULT for code at `caller_addr` (nullptr: none); the module that
 // contains it (for its local scope) is found only when the global scope
 // has no definition.
@@ -58,6 +58,52 @@ inline uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
 bool definition_ok(const Definition& d);
 // The address a definition resolves to, calling an IFUNC resolver.
 uintptr_t definition_address(const Definition& d);
+
+// ---- the scope walks, inline ----------------------------------------------
+// A dlsym through a handle spends its time here: each object of the
+// handle's scope is a bloom test, and the one that defines the name a
+// bucket, a short chain and one name compare (symmatch.h). Inline, so that
+// the dlfcn entry point runs a hit without a call.
+
+namespace lookup_detail {
+// STB_GNU_UNIQUE: the one definition per process (lookup.cpp).
+void apply_unique(const SymName& n, Definition* d);
+// The host's definition, for a scope whose objects have DT_NEEDED entries
+// the host satisfies.
+bool from_host_for(const Vec<Module*>& list, const SymName& n, const VersionReq& v, Definition* out);
+
+// Symbol i of m, found for n: the definition (lookup_in_module's result).
+__attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
+  const Elf64_Sym* s = &m->syms.syms[i];
+  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  if (ELF64_ST_BIND(s->st_info) == STB_GNU_UNIQUE) apply_unique(n, out);
+  return true;
+}
+
+__attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
+                                                    Definition* out) {
+  int64_t i = find_symbol(m->syms, n, v);
+  return i >= 0 && bind_found(m, i, n, out);
+}
+
+// The objects of `list` in order, then the host if one of them needs it.
+__attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v,
+                                                     Definition* out) {
+  bool host = false;
+  for (Module* m : list) {
+    if (in_module(m, n, v, out)) return true;
+    host |= m->needs_host;
+  }
+  return host && from_host_for(list, n, v, out);
+}
+}  // namespace lookup_detail
+
+// dlsym(h, name) for a valid handle: its scope (the host handle: RTLD_DEFAULT).
+__attribute__((always_inline)) inline bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v,
+                                                            Definition* out) {
+  if (h->is_host) return lookup_default(nullptr, n, v, out);
+  return lookup_detail::from_list(h->bfs, n, v, out);
+}
 
 // Builtins: the loader-provided overrides (step 0) and fallbacks (step 4).
 // The runtime installs the tables once, before the first load.

@@ -326,6 +326,7 @@ void mark(Module* m) {
 // Unloads every module not reachable from an open or NODELETE module.
 void collect() {
   Registry& r = reg();
+  g_last_valid_handle = nullptr;  // it may be one of those unloaded below
   for (Module* m : r.modules) m->mark = false;
   for (Module* m : r.modules)
     if (m->open_count > 0 || m->nodelete || m->pins > 0) mark(m);
@@ -367,11 +368,13 @@ void set_module_hooks(ModuleHook loaded, ModuleHook unloading) {
   reg().unloading = unloading;
 }
 
-Module* validate_handle(void* h) {
+Module* g_last_valid_handle = nullptr;
+
+Module* find_handle(void* h) {
   Registry& r = reg();
-  if (h == &r.host) return host_handle();
+  if (h == &r.host) return g_last_valid_handle = host_handle();
   for (Module* m : r.modules)
-    if (m == h && m->open_count > 0) return m;
+    if (m == h && m->open_count > 0) return g_last_valid_handle = m;
   return nullptr;
 }
 
@@ -465,6 +468,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
 Status close_object(Module* h) {
   if (h == &reg().host) return Status::ok();
   if (h->open_count <= 0) return fail(Errc::BadHandle, "shared object not open");
+  if (h == g_last_valid_handle) g_last_valid_handle = nullptr;  // its count may reach 0 below
   if (--h->open_count == 0) collect();
   return Status::ok();
 }

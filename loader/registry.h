@@ -54,7 +54,15 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller);
 Status close_object(Module* h);
 
 // nullptr unless `h` is a live handle (a loaded module or the host handle).
-Module* validate_handle(void* h);
+// The last handle found valid is remembered until the next dlclose (or
+// unload): a program's dlsym calls mostly go through one handle, and the
+// search compares it with every loaded module.
+extern Module* g_last_valid_handle;  // registry.cpp
+Module* find_handle(void* h);
+inline Module* validate_handle(void* h) {
+  if (h && h == g_last_valid_handle) return g_last_valid_handle;
+  return find_handle(h);
+}
 
 // The module whose mapped segments contain addr, or nullptr (host/unknown).
 Module* module_containing(uintptr_t addr);

@@ -37,20 +37,16 @@
 
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "range.h"
+#include "symmatch.h"
 
 namespace staticdl {
 
-namespace {
+using symmatch::kVerHidden;
+using symmatch::kVerIndex;
+using symmatch::matches;
 
-constexpr uint16_t kVerHidden = 0x8000;
-constexpr uint16_t kVerIndex = 0x7fff;
-constexpr unsigned kAllowedTypes = (1u << STT_NOTYPE) | (1u << STT_OBJECT) | (1u << STT_FUNC) |
-                                   (1u << STT_COMMON) | (1u << STT_TLS) | (1u << STT_GNU_IFUNC);
+namespace {
 
 // A T at `addr`, or nullptr when it is misaligned or outside `mem`.
 template <typename T>
@@ -173,27 +169,12 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
 
 // ---- Matching ----------------------------------------------------------------
 
-// A symbol that can satisfy a reference: defined, global/weak/unique, of a
-// code or data type, and with a value (TLS and SHN_ABS may be 0).
-inline bool is_definition(const Elf64_Sym& s) {
-  unsigned bind = ELF64_ST_BIND(s.st_info), type = ELF64_ST_TYPE(s.st_info);
-  if (s.st_shndx == SHN_UNDEF) return false;
-  if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) return false;
-  if (!((1u << type) & kAllowedTypes)) return false;
-  return s.st_value != 0 || type == STT_TLS || s.st_shndx == SHN_ABS;
-}
+// The GNU table's walk is symmatch::gnu_walk (symmatch.h), inline; what
+// it calls for a version other than the default one is here.
 
-// glibc's check_match, simplified: see SymbolTable::lookup in symtab.h.
-// The common cases (no VERSYM; no version asked) inline, the rest not.
-bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver);
-__attribute__((always_inline)) inline bool version_matches(const SymbolTable& t, uint32_t i, const VersionReq& ver) {
-  if (!t.versym) return true;
-  uint16_t v = t.versym[i];
-  if (!ver.name) return !(v & kVerHidden);
-  return version_record_matches(t, v, ver);
-}
+}  // namespace
 
-bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver) {
+bool symmatch::version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& ver) {
   bool hidden = v & kVerHidden;
   VerdefEntry d;
   // An index with no VERDEF record (0, or 1 = global) is an unversioned
@@ -204,68 +185,7 @@ bool version_record_matches(const SymbolTable& t, uint16_t v, const VersionReq& 
   return d.hash == ver.hash && strcmp(d.name, ver.name) == 0;
 }
 
-// The n bytes at a and b are equal (n >= 1): word compares, the last one
-// overlapping, instead of a byte loop.
-template <typename T>
-T load(const char* p) {
-  T v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-#if defined(__SSE2__)
-bool same16(const char* a, const char* b) {
-  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
-  __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
-  return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xffff;
-}
-#endif
-bool same_bytes(const char* a, const char* b, size_t n) {
-#if defined(__SSE2__)
-  if (n >= 16) {
-    for (size_t i = 0; i + 16 < n; i += 16)
-      if (!same16(a + i, b + i)) return false;
-    return same16(a + n - 16, b + n - 16);
-  }
-#endif
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (load<uint64_t>(a + i) != load<uint64_t>(b + i)) return false;
-    return load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
-  }
-  if (n >= 4) return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
-  if (n >= 2) return load<uint16_t>(a) == load<uint16_t>(b) && load<uint16_t>(a + n - 2) == load<uint16_t>(b + n - 2);
-  return *a == *b;
-}
-
-// Symbol i is named n: the name's n.len + 1 bytes, its NUL included, are
-// compared inside the string table, so an out-of-range or unterminated
-// st_name never matches.
-__attribute__((always_inline)) inline bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
-  uint64_t off = t.syms[i].st_name, size = n.len + 1;
-  if (size > t.strsz || off > t.strsz - size) return false;
-  return same_bytes(t.strtab + off, n.name, size);
-}
-
-__attribute__((always_inline)) inline bool matches(const SymbolTable& t, uint32_t i, const SymName& n,
-                                                   const VersionReq& ver) {
-  return is_definition(t.syms[i]) && name_is(t, i, n) && version_matches(t, i, ver);
-}
-
-// After the bloom filter (SymbolTable::lookup): the bucket, then the chain
-// and the symbols side by side (the symbol entry is prefetched while the
-// chain's hash words are compared).
-int64_t gnu_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver) {
-  uint32_t h = n.gnu;
-  uint32_t i = t.gnu_buckets[h % t.gnu_nbuckets];
-  if (i == 0 || i < t.gnu_symoffset) return -1;
-  __builtin_prefetch(&t.syms[i]);
-  for (; i < t.nsyms; i++) {  // at most nsyms steps
-    uint32_t c = t.gnu_chain[i - t.gnu_symoffset];
-    if (((c ^ h) >> 1) == 0 && matches(t, i, n, ver)) return i;
-    if (c & 1) break;
-  }
-  return -1;
-}
+namespace {
 
 int64_t sysv_lookup(const SymbolTable& t, const SymName& n, const VersionReq& ver) {
   uint32_t i = t.sysv_buckets[n.sysv() % t.sysv_nbuckets];
@@ -317,6 +237,7 @@ Status setup_gnu(SymbolTable& t, const char* what, uintptr_t addr) {
   t.gnu_bloom_mask = t.gnu_bloom_size - 1;
   if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 32)
     return invalid(what, "DT_GNU_HASH");
+  t.gnu_bucket_magic = UINT64_MAX / t.gnu_nbuckets + 1;  // nbuckets 1: 0, and every remainder 0
   uintptr_t bloom = addr + 16;
   uintptr_t buckets = offset(bloom, uint64_t(t.gnu_bloom_size) * 8);
   uintptr_t chain = buckets ? offset(buckets, uint64_t(t.gnu_nbuckets) * 4) : 0;
@@ -405,7 +326,7 @@ const char* SymbolTable::name_of(uint32_t i) const {
 
 int64_t SymbolTable::lookup_hashed(const SymName& n, const VersionReq& ver) const {
   if (!syms || !n.name) return -1;
-  if (gnu_buckets) return gnu_lookup(*this, n, ver);
+  if (gnu_buckets) return symmatch::gnu_walk(*this, n, ver);
   if (sysv_buckets) return sysv_lookup(*this, n, ver);
   return -1;
 }

@@ -85,6 +85,14 @@ struct SymbolTable {
   const uint64_t* gnu_bloom = nullptr;
   uint32_t gnu_nbuckets = 0, gnu_symoffset = 0, gnu_bloom_size = 0, gnu_bloom_shift = 0;
   uint32_t gnu_bloom_mask = 0;  // gnu_bloom_size - 1
+  // 2^64 / gnu_nbuckets, rounded up: gnu_bucket() takes h % gnu_nbuckets
+  // with two multiplications (Lemire, Kaser and Kurz, "Faster remainder by
+  // direct computation", 2019) instead of a division, whose latency sits
+  // between the hash and the first load of every lookup.
+  uint64_t gnu_bucket_magic = 0;
+  uint32_t gnu_bucket(uint32_t h) const {
+    return static_cast<uint32_t>((static_cast<unsigned __int128>(gnu_bucket_magic * h) * gnu_nbuckets) >> 64);
+  }
   // DT_HASH
   const uint32_t* sysv_buckets = nullptr;
   const uint32_t* sysv_chain = nullptr;

@@ -45,12 +45,32 @@ void set_error(const Error& e) {
   snprintf(t_error.text, sizeof t_error.text, "%s", e.message());
   t_error.pending = true;
 }
+// Copies the len bytes at s to d in 8-byte moves, the last one
+// overlapping: a miss's text is three short copies, and musl's memcpy
+// starts a rep movsq and moves unaligned heads and tails a byte at a time
+// (a miss took 38 to 50 ns depending on the length of the object's path,
+// 19 ns with this). glibc's memcpy (hybrid mode) is fast.
+void copy_text(char* d, const char* s, size_t len) {
+#if STATICDL_HYBRID
+  memcpy(d, s, len);
+#else
+  if (len >= 8) {
+    for (size_t i = 0; i + 8 < len; i += 8) memcpy(d + i, s + i, 8);
+    memcpy(d + len - 8, s + len - 8, 8);
+  } else if (len >= 4) {
+    memcpy(d, s, 4), memcpy(d + len - 4, s + len - 4, 4);
+  } else if (len > 0) {
+    d[0] = s[0], d[len / 2] = s[len / 2], d[len - 1] = s[len - 1];
+  }
+#endif
+}
+
 // Appends the len bytes at s to the dlerror text at *n (truncating,
 // always terminated).
 void append(size_t* n, const char* s, size_t len) {
   size_t room = sizeof t_error.text - 1 - *n;
   if (len > room) len = room;
-  memcpy(t_error.text + *n, s, len);
+  copy_text(t_error.text + *n, s, len);
   *n += len;
   t_error.text[*n] = 0;
 }
@@ -107,11 +127,15 @@ void exit_hook(void*) {
   run_exit_finalizers();
 }
 
-// Called under the lock before anything is loaded.
-void runtime_init() {
-  static bool done = false;
-  if (done) return;
-  done = true;
+// Called under the lock before anything is loaded; the test inline, as
+// every dlsym makes it.
+bool g_runtime_ready = false;
+void runtime_init_once();
+inline void runtime_init() {
+  if (__builtin_expect(!g_runtime_ready, 0)) runtime_init_once();
+}
+void runtime_init_once() {
+  g_runtime_ready = true;
   for (BuiltinSymbol& b : kOverrides) b.addr = tls_entry(b.addr);
   set_builtin_tables(kOverrides, sizeof kOverrides / sizeof *kOverrides, kFallbacks,
                      sizeof kFallbacks / sizeof *kFallbacks);
@@ -169,9 +193,9 @@ void* definition_result(const Definition& d, const char* name) {
 }
 
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
+  SymName n(name);  // before the lock: the hash's latency overlaps the lock's atomic
   LoaderLock lock;
   runtime_init();
-  SymName n(name);
   VersionReq v;
   if (version) v.name = version, v.hash = elf_hash(version);
   Definition d;

@@ -107,6 +107,21 @@ struct ClosureMemo {
   Vec<const SysObject*> objs;
 };
 
+// RTLD_DEFAULT searches ld.so's objects before staticdl's own, and a name
+// of a library staticdl loaded (libLLVM's, say) is defined by none of
+// them: a bloom test per object, a dozen objects. This Bloom filter holds
+// every hashed symbol of all of them, so such a name skips them all in one
+// test. It is built once per generation of objs, from the hashes the GNU
+// tables store in their chains (no name is read; DT_HASH-only objects, such
+// as some vDSOs, are hashed by name). Bit 0 of a stored hash marks a
+// chain's end, so the key is hash >> 1: two names whose hashes differ in
+// bit 0 only share a key, which adds a "maybe", never a "no".
+struct SysFilter {
+  Vec<uint64_t> words;      // a power of two of them
+  uint64_t generation = 0;  // of SysState::objs, when built
+  bool usable = false;      // false: every answer is "maybe" (no memory)
+};
+
 struct SysState {
   Vec<SysObject> objs;
   uint64_t generation = 1;  // of objs: closures computed before are stale
@@ -114,14 +129,16 @@ struct SysState {
   unsigned next_memo = 0;
   Vec<const SysObject*> all;  // &objs[i], in order: the global scope's candidates
   unsigned long long adds = ~0ull, subs = ~0ull;
+  SysFilter filter;
 };
 // Never destroyed: modules' finalizers may still look symbols up at exit.
-SysState& sys() {
+// Built on first use, out of line: the test is inline on every lookup.
+SysState* g_sys = nullptr;
+__attribute__((noinline)) SysState& make_sys() {
   alignas(SysState) static unsigned char storage[sizeof(SysState)];
-  static SysState* s = nullptr;
-  if (!s) s = new (storage) SysState();
-  return *s;
+  return *(g_sys = new (storage) SysState());
 }
+inline SysState& sys() { return __builtin_expect(g_sys != nullptr, 1) ? *g_sys : make_sys(); }
 
 bool read_object(struct dl_phdr_info* info, SysObject* o) {
   uintptr_t lo = UINTPTR_MAX, hi = 0;
@@ -190,6 +207,50 @@ int read_counts(struct dl_phdr_info* info, size_t size, void* p) {
   return 1;
 }
 
+// ---- the filter -------------------------------------------------------------
+
+constexpr size_t kMaxFilterWords = 16384;  // 128 KiB; key bits 6..19 pick the word
+inline uint64_t filter_bits(uint32_t key) { return (uint64_t(1) << (key % 64)) | (uint64_t(1) << ((key >> 20) % 64)); }
+inline uint64_t& filter_word(SysFilter& f, uint32_t key) { return f.words[(key >> 6) & (f.words.size() - 1)]; }
+
+void filter_add(SysFilter& f, uint32_t h) { filter_word(f, h >> 1) |= filter_bits(h >> 1); }
+
+void filter_add_table(SysFilter& f, const SymbolTable& t) {
+  if (t.gnu_chain) {
+    for (uint32_t k = 0; k < t.nsyms - t.gnu_symoffset; k++) filter_add(f, t.gnu_chain[k]);
+    return;
+  }
+  for (uint32_t i = 1; i < t.nsyms; i++)
+    if (const char* name = t.name_of(i)) filter_add(f, gnu_hash(name));
+}
+
+// About 16 bits per symbol: some 1% of the names no object defines pass.
+// Out of line: the lookups that test the filter stay small.
+__attribute__((noinline)) void build_filter(SysFilter& f) {
+  f.generation = sys().generation;
+  f.usable = false;
+  f.words.clear();
+  size_t n = 0, size = 64;
+  for (const SysObject& o : sys().objs) n += o.syms.nsyms;
+  while (size < n / 4 && size < kMaxFilterWords) size *= 2;
+  if (!f.words.reserve(size)) return;
+  while (f.words.size() < size) (void)f.words.push(0);
+  for (const SysObject& o : sys().objs) filter_add_table(f, o.syms);
+  f.usable = true;
+}
+
+// False when no object of ld.so defines a name of GNU hash h (or h ^ 1).
+__attribute__((always_inline)) inline bool sys_may_define_hash(uint32_t h) {
+  SysState& st = sys();
+  SysFilter& f = st.filter;
+  if (__builtin_expect(f.generation != st.generation, 0)) build_filter(f);
+  if (!f.usable) return true;
+  uint64_t bits = filter_bits(h >> 1);
+  return (filter_word(f, h >> 1) & bits) == bits;
+}
+
+// ---- lookups ------------------------------------------------------------------
+
 // Binds to the first definition among `objs` (in order). `restricted`: a
 // handle's scope, where glibc is asked through that object's own handle.
 bool find_in(const Vec<const SysObject*>& objs, bool restricted, const SymName& n, const VersionReq& v,
@@ -253,12 +314,20 @@ const Vec<const SysObject*>* closure_for(const Vec<Module*>& list) {
   return &c.objs;
 }
 
-bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
+__attribute__((noinline)) bool sys_find_in_objects(const SymName& n, const VersionReq& v, HostSymbol* out,
+                                                   const Vec<Module*>* needed_by) {
   if (needed_by) {
     const Vec<const SysObject*>* objs = closure_for(*needed_by);
     return objs && find_in(*objs, true, n, v, out);
   }
   return find_in(sys().all, false, n, v, out);
+}
+
+// The filter first, and the rest out of line: nearly every name a plugin
+// looks up through RTLD_DEFAULT stops at the filter.
+bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<Module*>* needed_by) {
+  if (!sys_may_define_hash(n.gnu)) return false;  // every scope here is a subset of objs
+  return sys_find_in_objects(n, v, out, needed_by);
 }
 
 bool sys_has_library(const char* name) {
@@ -273,6 +342,7 @@ bool sys_has_library(const char* name) {
 
 // Every object ld.so has (a superset of any scope sys_find searches).
 bool sys_may_define(uint32_t h_even) {
+  if (!sys_may_define_hash(h_even)) return false;
   for (const SysObject* o : sys().all)
     if (may_define_either(o->syms, h_even)) return true;
   return false;

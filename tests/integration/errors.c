@@ -32,6 +32,11 @@ int main(int argc, char **argv) {
   h = must_open("libbasic.so", RTLD_NOW);
   printf("dlsym missing symbol: %s\n", dlsym(h, "nope") ? "found" : "NULL");
   print_dlerror("  dlerror");
+  /* The message for names of every length class the copy into it uses. */
+  const char* names[] = {"a", "ab", "abc", "abcde", "abcdefgh", "abcdefghi", "abcdefghijklmnopq"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (!dlsym(h, names[i])) print_dlerror("  dlerror");
+  }
   printf("dlsym after error, existing symbol: %s\n", dlsym(h, "basic_add") ? "found" : "NULL");
   printf("dlerror after success: %s\n", dlerror() ? "set" : "NULL");
   dlclose(h);
