@@ -49,10 +49,11 @@ using lookup_detail::apply_unique;
 using lookup_detail::from_list;
 using lookup_detail::in_module;
 
+template <bool kDlsym = false>
 __attribute__((always_inline)) inline bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
   if (from_host(n, v, out)) return true;
   for (Module* m : global_scope())
-    if (in_module(m, n, v, out)) return true;
+    if (in_module<kDlsym>(m, n, v, out)) return true;
   return false;
 }
 
@@ -150,6 +151,13 @@ uintptr_t definition_address(const Definition& d) {
   return d.value;
 }
 
+void lookup_detail::count_lookup(Module* m) {
+  if (--m->index_countdown) return;
+  SymIndex* x = SymIndex::build(m->syms);
+  if (x) debug(DebugSymbols, "dlsym index for file=%s: %zu bytes", m->name.c_str(), x->bytes());
+  m->index.reset(x);
+}
+
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out) {
   return in_module(m, n, v, out);
 }
@@ -187,9 +195,9 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
 }
 
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {
-  if (from_globals(n, v, out)) return true;
+  if (from_globals<true>(n, v, out)) return true;
   Module* caller = caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr;
-  if (caller && from_list(local_scope(caller), n, v, out)) return true;
+  if (caller && from_list<true>(local_scope(caller), n, v, out)) return true;
   return from_builtin_fallback(n.name, out);
 }
 

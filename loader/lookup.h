@@ -80,18 +80,40 @@ __attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, cons
   return true;
 }
 
+// Builds m's index once enough lookups got past its bloom filter.
+void count_lookup(Module* m);
+
+// With kDlsym, the lookup counts towards m's index (relocations do not:
+// loading must not build indexes); any unversioned lookup uses one built.
+template <bool kDlsym = false>
 __attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
                                                     Definition* out) {
-  int64_t i = find_symbol(m->syms, n, v);
+  const SymbolTable& t = m->syms;
+  if (v.name || !t.gnu_bloom || !n.name) {
+    int64_t i = find_symbol(t, n, v);
+    return i >= 0 && bind_found(m, i, n, out);
+  }
+  uint64_t word = t.gnu_bloom[(n.gnu / 64) & t.gnu_bloom_mask];
+  uint64_t bits = n.bloom_bit | (uint64_t(1) << ((n.gnu >> t.gnu_bloom_shift) % 64));
+  if ((word & bits) != bits) return false;
+  int64_t i;
+  if (const SymIndex* x = m->index.get()) {
+    i = x->find(t, n);
+  } else {
+    if (!t.syms) return false;
+    i = symmatch::gnu_walk(t, n, v);
+    if (kDlsym && m->index_countdown) count_lookup(m);
+  }
   return i >= 0 && bind_found(m, i, n, out);
 }
 
 // The objects of `list` in order, then the host if one of them needs it.
+template <bool kDlsym = false>
 __attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, const SymName& n, const VersionReq& v,
                                                      Definition* out) {
   bool host = false;
   for (Module* m : list) {
-    if (in_module(m, n, v, out)) return true;
+    if (in_module<kDlsym>(m, n, v, out)) return true;
     host |= m->needs_host;
   }
   return host && from_host_for(list, n, v, out);
@@ -102,7 +124,7 @@ __attribute__((always_inline)) inline bool from_list(const Vec<Module*>& list, c
 __attribute__((always_inline)) inline bool lookup_in_handle(Module* h, const SymName& n, const VersionReq& v,
                                                             Definition* out) {
   if (h->is_host) return lookup_default(nullptr, n, v, out);
-  return lookup_detail::from_list(h->bfs, n, v, out);
+  return lookup_detail::from_list<true>(h->bfs, n, v, out);
 }
 
 // Builtins: the loader-provided overrides (step 0) and fallbacks (step 4).

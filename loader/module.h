@@ -13,6 +13,7 @@
 
 #include "containers.h"
 #include "expected.h"
+#include "symindex.h"
 #include "symtab.h"
 #include "tls.h"
 
@@ -42,6 +43,23 @@ struct DynInfo {
   bool textrel = false, symbolic = false, bind_now = false;
 };
 
+// The module's SymIndex, freed with it.
+class SymIndexOwner {
+ public:
+  SymIndexOwner() = default;
+  SymIndexOwner(const SymIndexOwner&) = delete;
+  SymIndexOwner& operator=(const SymIndexOwner&) = delete;
+  ~SymIndexOwner() { SymIndex::destroy(p_); }
+  const SymIndex* get() const { return p_; }
+  void reset(SymIndex* p) {
+    SymIndex::destroy(p_);
+    p_ = p;
+  }
+
+ private:
+  SymIndex* p_ = nullptr;
+};
+
 struct Module {
   OwnedStr name;    // the path it was opened by (dlerror, dladdr, link_map)
   OwnedStr origin;  // directory of name, for $ORIGIN and RTLD_DI_ORIGIN
@@ -57,6 +75,10 @@ struct Module {
   uintptr_t relro_start = 0, relro_end = 0;
   DynInfo dyn;
   SymbolTable syms;
+  // The adaptive dlsym index (symindex.h): built by the dlsym that makes
+  // index_countdown reach 0, under the loader lock.
+  SymIndexOwner index;
+  uint32_t index_countdown = kIndexAfterLookups;  // 0: built, or tried and failed
 
   Vec<Module*> deps;   // direct DT_NEEDED modules (host-satisfied ones excluded)
   bool needs_host = false;  // some DT_NEEDED is satisfied by the host

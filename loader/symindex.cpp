@@ -1,0 +1,72 @@
+// Building the adaptive dlsym index: symindex.h.
+#include "symindex.h"
+
+#include <stdlib.h>
+
+#include <new>
+
+#include "fault.h"
+
+namespace staticdl {
+
+namespace {
+
+// Whether symbol i can answer an unversioned lookup whose name matches:
+// the walk's test without the name (symmatch::matches, no version asked).
+bool indexable(const SymbolTable& t, uint32_t i) {
+  return symmatch::is_definition(t.syms[i]) && symmatch::version_matches(t, i, VersionReq());
+}
+
+}  // namespace
+
+// Every chain, in bucket order and within a chain in walk order. The
+// chain word keeps 31 bits of the hash (bit 0 ends the chain), and the
+// walk reaches an entry only from the bucket of the name's hash: the entry
+// is filed under each full hash, bit 0 either way, whose bucket is this
+// one (one of the two in a sane table; none in a crafted one, which no
+// lookup can find either; both only with a single bucket).
+bool SymIndex::insert_chains(const SymbolTable& t, uint64_t limit) {
+  uint32_t base = t.gnu_symoffset;
+  uint64_t used = 0;
+  for (uint32_t b = 0; b < t.gnu_nbuckets; b++) {
+    uint32_t i = t.gnu_buckets[b];
+    if (i == 0 || i < base) continue;
+    for (; i < t.nsyms; i++) {
+      uint32_t c = t.gnu_chain[i - base];
+      if (indexable(t, i))
+        for (uint32_t h : {c & ~1u, c | 1u}) {
+          if (t.gnu_bucket(h) != b) continue;
+          if (++used > limit) return false;
+          uint32_t s = home(h);
+          while (slots_[s].sym) s = (s + 1) & mask_;
+          slots_[s] = Slot{h, i, t.syms[i].st_name};
+        }
+      if (c & 1) break;
+    }
+  }
+  return true;
+}
+
+SymIndex* SymIndex::build(const SymbolTable& t) {
+  if (!t.gnu_bloom || !t.syms || t.gnu_nbuckets == 0 || t.nsyms <= t.gnu_symoffset) return nullptr;
+  // At most nsyms - symoffset entries (twice that with one bucket), the
+  // load at most 3/4.
+  uint64_t entries = uint64_t(t.nsyms - t.gnu_symoffset) * (t.gnu_nbuckets == 1 ? 2 : 1), slots = 16;
+  uint32_t bits = 4;
+  while (slots * 3 < entries * 4) slots *= 2, bits++;
+  void* p = sd_calloc(1, sizeof(SymIndex) + slots * sizeof(Slot));
+  if (!p) return nullptr;
+  SymIndex* x = new (p) SymIndex();
+  x->mask_ = static_cast<uint32_t>(slots - 1), x->shift_ = 64 - bits, x->magic_ = t.gnu_bucket_magic;
+  x->slots_ = reinterpret_cast<Slot*>(x + 1);
+  if (!x->insert_chains(t, slots - slots / 8)) return destroy(x), nullptr;  // probes stay short
+  return x;
+}
+
+void SymIndex::destroy(SymIndex* x) {
+  if (!x) return;
+  x->~SymIndex();
+  free(x);
+}
+
+}  // namespace staticdl

@@ -1,0 +1,83 @@
+// An adaptive dlsym index for one symbol table: a flat open-addressing
+// table built from the object's own DT_GNU_HASH tables, only once the
+// object has served many dlsym lookups (see kIndexAfterLookups).
+//
+// Why: a GNU-hash hit is a chain of dependent memory reads, bucket ->
+// chain -> symbol entry -> name string. In a big library (libLLVM: 44k
+// names of ~68 bytes) each is a cache miss. A slot here holds the chain's
+// hash word, the symbol index and the name's string offset, so after one
+// slot read the symbol entry and the name are loaded side by side: two
+// dependent misses instead of four.
+//
+// Exactness: the index answers only unversioned lookups and returns what
+// symmatch::gnu_walk returns (symmatch.h). It holds, in chain order, every
+// chain entry that can match an unversioned lookup (a definition whose
+// version is not hidden), keyed by the full hash of the names whose walk
+// reaches it (symindex.cpp); linear probing keeps entries of one key in
+// insertion order, so the first one whose name matches is the walk's
+// first match.
+#pragma once
+
+#include <stdint.h>
+
+#include "symmatch.h"
+
+namespace staticdl {
+
+// Lookups that got past an object's bloom filter before it is indexed.
+// Building costs about one walk of every chain (~20 ns a symbol, read in
+// order); an indexed hit saves ~20-30 ns of cache misses in a big table.
+// 1024 lookups keep the index away from programs that dlsym a handful of
+// entry points, and pay the build back within a few thousand lookups of a
+// library large enough to need it.
+constexpr uint32_t kIndexAfterLookups = 1024;
+
+class SymIndex {
+ public:
+  // nullptr when the table has no GNU hash, is malformed as above, or
+  // memory is short: the caller keeps using the walk.
+  static SymIndex* build(const SymbolTable& t);
+  static void destroy(SymIndex* x);
+
+  // The symbol index of the unversioned lookup of n in t (n.name set), or -1.
+  __attribute__((always_inline)) int64_t find(const SymbolTable& t, const SymName& n) const {
+    uint32_t key = n.gnu;
+    for (uint32_t s = home(key);; s = (s + 1) & mask_) {
+      const Slot& e = slots_[s];
+      if (e.sym == 0) return -1;
+      if (e.key != key) continue;
+      __builtin_prefetch(&t.syms[e.sym]);  // read while the name is compared
+      if (name_at(t, e.name, n)) return e.sym;
+    }
+  }
+  size_t bytes() const { return sizeof(SymIndex) + (size_t(mask_) + 1) * sizeof(Slot); }
+
+ private:
+  // 12 bytes; sym == 0 marks an empty slot (symbol 0 is never a match).
+  struct Slot {
+    uint32_t key;   // the full GNU hash of the names that reach the entry
+    uint32_t sym;   // symbol index
+    uint32_t name;  // its st_name
+  };
+  uint32_t mask_ = 0;   // slots - 1 (a power of two, at least 16)
+  uint32_t shift_ = 0;  // 64 - log2(slots)
+  uint64_t magic_ = 0;  // SymbolTable::gnu_bucket_magic
+  Slot* slots_ = nullptr;
+
+  // The slot a hash starts at: its bucket's place among the buckets,
+  // scaled to the slots (magic_ * h is the fraction h % n / n, as in
+  // SymbolTable::gnu_bucket). The linker sorted .dynsym by bucket, so
+  // the index keeps the tables' order: names looked up in symbol order
+  // (a walk of .dynsym, a JIT's symbol list) read the slots in order, as
+  // the walk read the chain, and a random order costs one random line.
+  uint32_t home(uint32_t h) const { return static_cast<uint32_t>((magic_ * h) >> shift_); }
+  // symmatch::name_is with the string offset from the slot.
+  static bool name_at(const SymbolTable& t, uint64_t off, const SymName& n) {
+    uint64_t size = n.len + 1;
+    if (size > t.strsz || off > t.strsz - size) return false;
+    return symmatch::same_bytes(t.strtab + off, n.name, size);
+  }
+  bool insert_chains(const SymbolTable& t, uint64_t limit);
+};
+
+}  // namespace staticdl
