@@ -80,31 +80,31 @@ __attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, cons
   return true;
 }
 
-// Builds m's index once enough lookups got past its bloom filter.
+// Builds m's index once enough dlsym hits were served by the walk.
 void count_lookup(Module* m);
 
-// With kDlsym, the lookup counts towards m's index (relocations do not:
-// loading must not build indexes); any unversioned lookup uses one built.
+// find_symbol (symmatch.h), answered by m's index when it has one and no
+// version is asked. With kDlsym a hit counts towards building the index:
+// hits are what it speeds up (a miss the bloom filter lets through ends
+// at the bucket or the chain's first words either way), and relocations
+// do not count, so that loading never builds one.
 template <bool kDlsym = false>
 __attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n, const VersionReq& v,
                                                     Definition* out) {
   const SymbolTable& t = m->syms;
-  if (v.name || !t.gnu_bloom || !n.name) {
-    int64_t i = find_symbol(t, n, v);
+  if (!t.gnu_bloom) {
+    int64_t i = t.lookup_hashed(n, v);
     return i >= 0 && bind_found(m, i, n, out);
   }
   uint64_t word = t.gnu_bloom[(n.gnu / 64) & t.gnu_bloom_mask];
   uint64_t bits = n.bloom_bit | (uint64_t(1) << ((n.gnu >> t.gnu_bloom_shift) % 64));
   if ((word & bits) != bits) return false;
-  int64_t i;
-  if (const SymIndex* x = m->index.get()) {
-    i = x->find(t, n);
-  } else {
-    if (!t.syms) return false;
-    i = symmatch::gnu_walk(t, n, v);
-    if (kDlsym && m->index_countdown) count_lookup(m);
-  }
-  return i >= 0 && bind_found(m, i, n, out);
+  if (!t.syms || !n.name) return false;
+  const SymIndex* x = m->index.get();
+  int64_t i = x && !v.name ? x->find(t, n) : symmatch::gnu_walk(t, n, v);
+  if (i < 0) return false;
+  if (kDlsym && !x && m->index_countdown) count_lookup(m);
+  return bind_found(m, i, n, out);
 }
 
 // The objects of `list` in order, then the host if one of them needs it.
