@@ -65,6 +65,7 @@ class SymIndex {
   uint32_t mask_ = 0;   // slots - 1 (a power of two, at least 16)
   uint32_t shift_ = 0;  // 64 - log2(slots)
   uint64_t magic_ = 0;  // SymbolTable::gnu_bucket_magic
+  size_t mapped_ = 0;   // the mmap()ed size, or 0: allocated with sd_calloc
   Slot* slots_ = nullptr;
 
   // The slot a hash starts at: its bucket's place among the buckets,
