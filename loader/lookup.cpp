@@ -152,7 +152,7 @@ uintptr_t definition_address(const Definition& d) {
 }
 
 void lookup_detail::count_lookup(Module* m) {
-  if (--m->index_countdown) return;
+  if (--m->index_countdown || !worth_indexing(m->syms)) return;
   SymIndex* x = SymIndex::build(m->syms);
   if (x) debug(DebugSymbols, "dlsym index for file=%s: %zu bytes", m->name.c_str(), x->bytes());
   m->index.reset(x);

@@ -75,8 +75,9 @@ struct Module {
   uintptr_t relro_start = 0, relro_end = 0;
   DynInfo dyn;
   SymbolTable syms;
-  // The adaptive dlsym index (symindex.h): built by the dlsym that makes
-  // index_countdown reach 0, under the loader lock.
+  // The adaptive dlsym index (symindex.h): built under the loader lock by
+  // the dlsym hit that makes index_countdown reach 0, if the table is big
+  // enough (worth_indexing).
   SymIndexOwner index;
   uint32_t index_countdown = kIndexAfterLookups;  // 0: built, or tried and failed
 
