@@ -10,6 +10,8 @@
 
 namespace staticdl {
 
+uint64_t g_index_min_table_bytes = kIndexMinTableBytes;
+
 namespace {
 
 // Whether symbol i can answer an unversioned lookup whose name matches:

@@ -41,8 +41,11 @@ constexpr uint32_t kIndexAfterLookups = 1024;
 // synthetic plugin (1.3 MB) got 4-5 ns slower a dlsym over 100k lookups
 // with an index, libLLVM (4.2 MB) 20-25% faster.
 constexpr uint64_t kIndexMinTableBytes = 2u << 20;
+// kIndexMinTableBytes; the native ASan test lowers it to index its small
+// fixtures (tests/native/load_test.cpp).
+extern uint64_t g_index_min_table_bytes;
 inline bool worth_indexing(const SymbolTable& t) {
-  return uint64_t(t.nsyms) * sizeof(Elf64_Sym) + t.strsz >= kIndexMinTableBytes;
+  return uint64_t(t.nsyms) * sizeof(Elf64_Sym) + t.strsz >= g_index_min_table_bytes;
 }
 
 class SymIndex {

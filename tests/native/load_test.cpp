@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "module.h"
 #include "native_common.h"
+#include "symindex.h"
 
 using namespace native;
 
@@ -103,6 +105,35 @@ void versioned() {
   NCHECK(close(o.m));
 }
 
+// The adaptive dlsym index (loader/symindex.h), lowered to index this small
+// fixture: the answers stay the walk's across the build, and the index
+// goes with the module (ASan/LSan check the freeing).
+void indexed() {
+  staticdl::g_index_min_table_bytes = 0;
+  Opened o = open_path(plugin("libnat_versioned.so"));
+  NCHECK(o);
+  if (!o) return (void)fprintf(stderr, "  %s\n", o.error.c_str());
+  void* def = sym(o.m, "vfoo", nullptr);
+  void* v1 = sym(o.m, "vfoo", "V1");
+  void* bar = sym(o.m, "vbar", nullptr);
+  NCHECK(def && v1 && bar && def != v1);
+  for (uint32_t k = 0; k <= staticdl::kIndexAfterLookups; k++) {
+    NCHECK(sym(o.m, "vfoo", nullptr) == def);
+    NCHECK(sym(o.m, "vbar", nullptr) == bar);
+    NCHECK(sym(o.m, "vfoo_absent", nullptr) == nullptr);
+    if (g_failures) break;
+  }
+  {
+    staticdl::LoaderLock lock;
+    NCHECK(o.m->index.get() != nullptr);
+  }
+  NCHECK(sym(o.m, "vfoo", nullptr) == def);  // from the index
+  NCHECK(sym(o.m, "vfoo", "V1") == v1);      // versioned: the walk
+  NCHECK(sym(o.m, "vbar", nullptr) == bar);
+  NCHECK(close(o.m));
+  staticdl::g_index_min_table_bytes = staticdl::kIndexMinTableBytes;
+}
+
 void from_fd_and_memory(const std::vector<uint8_t>& image) {
   int fd = ::open(plugin("libnat_ifunc.so").c_str(), O_RDONLY | O_CLOEXEC);
   NCHECK(fd >= 0);
@@ -167,6 +198,7 @@ int main(int argc, char** argv) {
   chain();
   ifunc();
   versioned();
+  indexed();
   from_fd_and_memory(image);
   errors(image, true);
   NCHECK(maps_clean());
