@@ -60,11 +60,11 @@ class Vec;
 bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out,
                       const Vec<Module*>* needed_by = nullptr);
 
-// Adds or replaces an explicit host symbol. Returns false on no memory.
 // Whether the host may define a name whose GNU hash is h_even or h_even | 1
 // (filters only: true means "look it up"). For self_binding.h.
 bool host_may_define(uint32_t h_even);
 
+// Adds or replaces an explicit host symbol. Returns false on no memory.
 bool host_add_symbol(const char* name, void* addr);
 
 // dladdr support: the host symbol whose [value, value+size) contains addr

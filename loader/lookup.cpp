@@ -169,16 +169,16 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   const char* name = m.syms.name_of(i);
   if (!name) return fail(Errc::BadElf, "%s: symbol %u has an invalid name offset", m.name.c_str(), i);
   if (ELF64_ST_BIND(s->st_info) == STB_LOCAL) {
-    *out = Definition{symbol_value(m, *s), s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+    *out = definition_of(m, *s);
     if (!definition_ok(*out))
       return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code", m.name.c_str(), name);
     return Status::ok();
   }
-  if (void* a = builtin_override(name)) {
+  SymName n(name);
+  if (void* a = builtin_override_may_match(n.gnu & ~1u) ? builtin_override(name) : nullptr) {
     *out = Definition{reinterpret_cast<uintptr_t>(a), nullptr, nullptr, false, 0};
     return Status::ok();
   }
-  SymName n(name);
   VersionReq v = m.syms.required_version(i);
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||

@@ -12,8 +12,8 @@
 //      export nothing.
 // A weak undefined reference that finds nothing is 0. A definition with
 // STB_GNU_UNIQUE binding is replaced by the first one of its name any
-// lookup found (one copy per process, as in glibc; lookup_in_module does
-// this for every scope).
+// lookup found (one copy per process, as in glibc; bind_found does this
+// for every scope).
 #pragma once
 
 #include "module.h"
@@ -45,7 +45,7 @@ bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definiti
 // whose dlopen loaded it, and that object's dependencies, breadth first.
 const Vec<Module*>& local_scope(Module* m);
 
-// Looks in one module only (used by the scopes above and by dladdr).
+// Looks in one module only (used by the scopes above).
 bool lookup_in_module(Module* m, const SymName& n, const VersionReq& v, Definition* out);
 
 // B + st_value, or st_value alone for SHN_ABS (as glibc's SYMBOL_ADDRESS:
@@ -57,6 +57,11 @@ inline uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
 // False when an IFUNC's resolver is not in its module's code.
 bool definition_ok(const Definition& d);
 // The address a definition resolves to, calling an IFUNC resolver.
+// Symbol s of m as a definition (its IFUNC resolver not yet called).
+inline Definition definition_of(Module& m, const Elf64_Sym& s) {
+  return Definition{symbol_value(m, s), &s, &m, ELF64_ST_TYPE(s.st_info) == STT_GNU_IFUNC, s.st_size};
+}
+
 uintptr_t definition_address(const Definition& d);
 
 // ---- the scope walks, inline ----------------------------------------------
@@ -75,7 +80,7 @@ bool from_host_for(const Vec<Module*>& list, const SymName& n, const VersionReq&
 // Symbol i of m, found for n: the definition (lookup_in_module's result).
 __attribute__((always_inline)) inline bool bind_found(Module* m, int64_t i, const SymName& n, Definition* out) {
   const Elf64_Sym* s = &m->syms.syms[i];
-  *out = Definition{symbol_value(*m, *s), s, m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  *out = definition_of(*m, *s);
   if (ELF64_ST_BIND(s->st_info) == STB_GNU_UNIQUE) apply_unique(n, out);
   return true;
 }
@@ -96,10 +101,7 @@ __attribute__((always_inline)) inline bool in_module(Module* m, const SymName& n
     int64_t i = t.lookup_hashed(n, v);
     return i >= 0 && bind_found(m, i, n, out);
   }
-  uint64_t word = t.gnu_bloom[(n.gnu / 64) & t.gnu_bloom_mask];
-  uint64_t bits = n.bloom_bit | (uint64_t(1) << ((n.gnu >> t.gnu_bloom_shift) % 64));
-  if ((word & bits) != bits) return false;
-  if (!t.syms || !n.name) return false;
+  if (!t.bloom_admits(n.gnu, n.bloom_bit) || !t.syms || !n.name) return false;
   const SymIndex* x = m->index.get();
   int64_t i = x && !v.name ? x->find(t, n) : symmatch::gnu_walk(t, n, v);
   if (i < 0) return false;

@@ -190,8 +190,8 @@ class Relocator {
     uint32_t j = sym_of(e[kAhead]), h;
     if (j == sym_of(e[kAhead - 1]) || j >= t.nsyms || ((known_[j / 64] >> (j % 64)) & 1) || !stored_gnu_hash(t, j, &h))
       return;
-    __builtin_prefetch(&t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)]);
-    __builtin_prefetch(&t.gnu_buckets[h % t.gnu_nbuckets]);
+    __builtin_prefetch(&t.gnu_bloom[(h / 64) & t.gnu_bloom_mask]);
+    __builtin_prefetch(&t.gnu_buckets[t.gnu_bucket(h)]);
   }
 
   // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).

@@ -8,17 +8,13 @@ namespace staticdl {
 
 namespace {
 
-bool bloom_has(const SymbolTable& t, uint32_t h) {
-  uint64_t word = t.gnu_bloom[(h / 64) & (t.gnu_bloom_size - 1)];
-  uint64_t mask = (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> t.gnu_bloom_shift) % 64));
-  return (word & mask) == mask;
-}
+bool bloom_has(const SymbolTable& t, uint32_t h) { return t.bloom_admits(h, uint64_t(1) << (h % 64)); }
 
 // Whether t's hash chain for h holds a hash equal to h but for bit 0: the
 // names themselves are not read. The walk stays below nsyms (the buckets
 // are not validated until a lookup uses them).
 bool chain_has(const SymbolTable& t, uint32_t h) {
-  uint32_t i = t.gnu_buckets[h % t.gnu_nbuckets];
+  uint32_t i = t.gnu_buckets[t.gnu_bucket(h)];
   if (i < t.gnu_symoffset) return false;  // empty bucket
   for (; i < t.nsyms; i++) {
     uint32_t c = t.gnu_chain[i - t.gnu_symoffset];
@@ -39,8 +35,8 @@ bool chain_has(const SymbolTable& t, uint32_t h) {
 // is no collision. A table that contradicts its names (a symbol filed under
 // another hash than its name's) can bind here where a lookup by name fails.
 bool lookup_reaches(const SymbolTable& t, uint32_t i, uint32_t h_even) {
-  uint32_t h = h_even, b = t.gnu_buckets[h_even % t.gnu_nbuckets];
-  uint32_t b_odd = t.gnu_buckets[(h_even | 1) % t.gnu_nbuckets];
+  uint32_t h = h_even, b = t.gnu_buckets[t.gnu_bucket(h_even)];
+  uint32_t b_odd = t.gnu_buckets[t.gnu_bucket(h_even | 1)];
   if (b > i || (b_odd <= i && b_odd > b)) h = h_even | 1, b = b_odd;
   if (b < t.gnu_symoffset || b > i) return false;
   if (!bloom_has(t, h) && !(b == b_odd && bloom_has(t, h_even | 1))) return false;
@@ -52,13 +48,13 @@ bool lookup_reaches(const SymbolTable& t, uint32_t i, uint32_t h_even) {
 }
 
 // A symbol whose lookup, by glibc's rules, finds exactly this entry once
-// nothing earlier in the scope defines its name.
+// nothing earlier in the scope defines its name: what the walk accepts
+// (symmatch::is_definition), but not STB_GNU_UNIQUE, VER_NDX_LOCAL (0) or
+// a hidden version, which the ordinary path decides.
 bool plain_definition(const SymbolTable& t, uint32_t i) {
   const Elf64_Sym& s = t.syms[i];
-  int bind = ELF64_ST_BIND(s.st_info);
-  if (s.st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK)) return false;
-  // VER_NDX_LOCAL (0) or a hidden version: the ordinary path decides.
-  return !t.versym || ((t.versym[i] & 0x8000) == 0 && t.versym[i] != 0);
+  if (!symmatch::is_definition(s) || ELF64_ST_BIND(s.st_info) == STB_GNU_UNIQUE) return false;
+  return !t.versym || (!(t.versym[i] & symmatch::kVerHidden) && t.versym[i] != 0);
 }
 
 // Walks `scope` up to m: false when some object before m may define the
@@ -96,8 +92,7 @@ bool bind_to_self(Module& m, uint32_t i, Definition* out) {
     if (host_may_define(h) || !first_in(global_scope(), m, h, &reached)) return false;
     if (!reached && (!first_in(local_scope(&m), m, h, &reached) || !reached)) return false;
   }
-  const Elf64_Sym* s = &t.syms[i];
-  *out = Definition{symbol_value(m, *s), s, &m, ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC, s->st_size};
+  *out = definition_of(m, t.syms[i]);
   return definition_ok(*out);  // a bad IFUNC: the ordinary path reports it
 }
 

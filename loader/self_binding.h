@@ -42,8 +42,9 @@ bool bind_to_self(Module& m, uint32_t i, Definition* out);
 // False when i is not in t's GNU hash table.
 bool stored_gnu_hash(const SymbolTable& t, uint32_t i, uint32_t* h_even);
 
-// Whether t may define a name whose GNU hash is h_even or h_even | 1
-// (Bloom filter; true when t has no GNU hash table to ask).
+// Whether t may define a name whose GNU hash is h_even or h_even | 1: its
+// Bloom filter, then the hashes its chain for each stores (no name is
+// read). True when t has no GNU hash table to ask.
 bool may_define_either(const SymbolTable& t, uint32_t h_even);
 
 }  // namespace staticdl

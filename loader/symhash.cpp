@@ -26,7 +26,6 @@
 //   NUL detection: (x - 0x0101..) & ~x & 0x8080.. sets the high bit of
 //   each zero byte of x; bytes above the first zero may be set spuriously
 //   (a borrow), never bytes below it, so the lowest set bit is the NUL.
-#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -63,7 +63,7 @@ class SymIndex {
       if (e.sym == 0) return -1;
       if (e.key != key) continue;
       __builtin_prefetch(&t.syms[e.sym]);  // read while the name is compared
-      if (name_at(t, e.name, n)) return e.sym;
+      if (symmatch::name_at(t, e.name, n)) return e.sym;
     }
   }
   size_t bytes() const { return sizeof(SymIndex) + (size_t(mask_) + 1) * sizeof(Slot); }
@@ -88,12 +88,6 @@ class SymIndex {
   // (a walk of .dynsym, a JIT's symbol list) read the slots in order, as
   // the walk read the chain, and a random order costs one random line.
   uint32_t home(uint32_t h) const { return static_cast<uint32_t>((magic_ * h) >> shift_); }
-  // symmatch::name_is with the string offset from the slot.
-  static bool name_at(const SymbolTable& t, uint64_t off, const SymName& n) {
-    uint64_t size = n.len + 1;
-    if (size > t.strsz || off > t.strsz - size) return false;
-    return symmatch::same_bytes(t.strtab + off, n.name, size);
-  }
   bool insert_chains(const SymbolTable& t, uint64_t limit);
   void insert(const Slot& e) {
     uint32_t s = home(e.key);

@@ -2,8 +2,9 @@
 // dlsym and of every symbolic relocation that misses its own object.
 //
 // SymbolTable::lookup_hashed (symtab.cpp) is this behind a call; the scope
-// walks of lookup.cpp use gnu_find directly, so a dlsym hit runs from the
-// name's hash to the symbol's address without a call. See symtab.cpp for
+// walks of lookup.h (lookup_detail::in_module) use gnu_walk directly, so a
+// dlsym hit runs from the name's hash to the symbol's address without a
+// call. See symtab.cpp for
 // the table formats and the checks that make every index here safe.
 #pragma once
 
@@ -90,13 +91,16 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return *a == *b;
 }
 
-// Symbol i is named n: the name's n.len + 1 bytes, its NUL included, are
-// compared inside the string table, so an out-of-range or unterminated
-// st_name never matches.
-__attribute__((always_inline)) inline bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
-  uint64_t off = t.syms[i].st_name, size = n.len + 1;
+// The string at offset off (name_at) or symbol i's name (name_is) is n: the
+// name's n.len + 1 bytes, its NUL included, are compared inside the string
+// table, so an out-of-range or unterminated offset never matches.
+__attribute__((always_inline)) inline bool name_at(const SymbolTable& t, uint64_t off, const SymName& n) {
+  uint64_t size = n.len + 1;
   if (size > t.strsz || off > t.strsz - size) return false;
   return same_bytes(t.strtab + off, n.name, size);
+}
+__attribute__((always_inline)) inline bool name_is(const SymbolTable& t, uint32_t i, const SymName& n) {
+  return name_at(t, t.syms[i].st_name, n);
 }
 
 __attribute__((always_inline)) inline bool matches(const SymbolTable& t, uint32_t i, const SymName& n,
@@ -154,18 +158,5 @@ __attribute__((always_inline)) inline int64_t gnu_walk(const SymbolTable& t, con
 }
 
 }  // namespace symmatch
-
-// SymbolTable::lookup without a call for tables with DT_GNU_HASH (nearly
-// all); the others go to lookup_hashed.
-__attribute__((always_inline)) inline int64_t find_symbol(const SymbolTable& t, const SymName& n,
-                                                          const VersionReq& ver) {
-  if (!t.gnu_bloom) return t.lookup_hashed(n, ver);
-  uint32_t h = n.gnu;
-  uint64_t word = t.gnu_bloom[(h / 64) & t.gnu_bloom_mask];
-  uint64_t bits = n.bloom_bit | (uint64_t(1) << ((h >> t.gnu_bloom_shift) % 64));
-  if ((word & bits) != bits) return -1;
-  if (!t.syms || !n.name) return -1;
-  return symmatch::gnu_walk(t, n, ver);
-}
 
 }  // namespace staticdl

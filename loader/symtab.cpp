@@ -237,7 +237,7 @@ Status setup_gnu(SymbolTable& t, const char* what, uintptr_t addr) {
   t.gnu_bloom_mask = t.gnu_bloom_size - 1;
   if (t.gnu_nbuckets == 0 || !is_pow2(t.gnu_bloom_size) || t.gnu_bloom_shift >= 32)
     return invalid(what, "DT_GNU_HASH");
-  t.gnu_bucket_magic = UINT64_MAX / t.gnu_nbuckets + 1;  // nbuckets 1: 0, and every remainder 0
+  t.gnu_bucket_magic = SymbolTable::bucket_magic(t.gnu_nbuckets);  // nbuckets 1: every remainder 0
   uintptr_t bloom = addr + 16;
   uintptr_t buckets = offset(bloom, uint64_t(t.gnu_bloom_size) * 8);
   uintptr_t chain = buckets ? offset(buckets, uint64_t(t.gnu_nbuckets) * 4) : 0;

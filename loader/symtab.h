@@ -90,6 +90,7 @@ struct SymbolTable {
   // direct computation", 2019) instead of a division, whose latency sits
   // between the hash and the first load of every lookup.
   uint64_t gnu_bucket_magic = 0;
+  static uint64_t bucket_magic(uint32_t nbuckets) { return UINT64_MAX / nbuckets + 1; }  // nbuckets 1: 0
   uint32_t gnu_bucket(uint32_t h) const {
     return static_cast<uint32_t>((static_cast<unsigned __int128>(gnu_bucket_magic * h) * gnu_nbuckets) >> 64);
   }
@@ -134,13 +135,14 @@ struct SymbolTable {
   // The GNU table's bloom filter is tested here, inline: most objects of
   // a scope do not define a given name.
   int64_t lookup(const SymName& n, const VersionReq& ver) const {
-    if (gnu_bloom) {
-      uint32_t h = n.gnu;
-      uint64_t word = gnu_bloom[(h / 64) & gnu_bloom_mask];
-      uint64_t bits = n.bloom_bit | (uint64_t(1) << ((h >> gnu_bloom_shift) % 64));
-      if ((word & bits) != bits) return -1;
-    }
+    if (gnu_bloom && !bloom_admits(n.gnu, n.bloom_bit)) return -1;
     return lookup_hashed(n, ver);
+  }
+  // The GNU Bloom filter's test of hash h (gnu_bloom set); first_bit is
+  // 1 << (h % 64), which a SymName carries precomputed.
+  bool bloom_admits(uint32_t h, uint64_t first_bit) const {
+    uint64_t bits = first_bit | (uint64_t(1) << ((h >> gnu_bloom_shift) % 64));
+    return (gnu_bloom[(h / 64) & gnu_bloom_mask] & bits) == bits;
   }
   int64_t lookup_hashed(const SymName& n, const VersionReq& ver) const;  // past the bloom filter
 

@@ -109,7 +109,10 @@ void versioned() {
 // fixture: the answers stay the walk's across the build, and the index
 // goes with the module (ASan/LSan check the freeing).
 void indexed() {
-  staticdl::g_index_min_table_bytes = 0;
+  struct Threshold {  // lowered for this scenario only, whatever path returns
+    Threshold() { staticdl::g_index_min_table_bytes = 0; }
+    ~Threshold() { staticdl::g_index_min_table_bytes = staticdl::kIndexMinTableBytes; }
+  } lowered;
   Opened o = open_path(plugin("libnat_versioned.so"));
   NCHECK(o);
   if (!o) return (void)fprintf(stderr, "  %s\n", o.error.c_str());
@@ -131,7 +134,6 @@ void indexed() {
   NCHECK(sym(o.m, "vfoo", "V1") == v1);      // versioned: the walk
   NCHECK(sym(o.m, "vbar", nullptr) == bar);
   NCHECK(close(o.m));
-  staticdl::g_index_min_table_bytes = staticdl::kIndexMinTableBytes;
 }
 
 void from_fd_and_memory(const std::vector<uint8_t>& image) {

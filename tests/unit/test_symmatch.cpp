@@ -17,7 +17,7 @@ namespace {
 uint32_t bucket(uint32_t n, uint32_t h) {
   SymbolTable t;
   t.gnu_nbuckets = n;
-  t.gnu_bucket_magic = UINT64_MAX / n + 1;
+  t.gnu_bucket_magic = SymbolTable::bucket_magic(n);
   return t.gnu_bucket(h);
 }
 
@@ -74,7 +74,7 @@ TEST_CASE("symmatch.gnu_walk_chains") {
     t.syms = syms.data(), t.nsyms = symoffset + m;
     t.strtab = strtab.data(), t.strsz = strtab.size();
     t.gnu_chain = chain.data(), t.gnu_buckets = &bucket, t.gnu_nbuckets = 1, t.gnu_symoffset = symoffset;
-    t.gnu_bucket_magic = 0;  // one bucket
+    t.gnu_bucket_magic = SymbolTable::bucket_magic(1);
     SymName n(kName);
     int64_t want = reference_walk(t, bucket, h, kName);
     if (symmatch::gnu_walk(t, n, VersionReq()) != want) FAIL("round " << round << ": want " << want);
