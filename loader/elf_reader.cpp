@@ -19,8 +19,8 @@ Status Input::read(const char* name, void* dst, uint64_t off, uint64_t n) const 
   if (zstd) return zstd->read(name, dst, off, n);
   if (!range_within(off, n, size))
     return fail(Errc::BadElf, "%s: file too short", name);
-  if (mem) {
-    memcpy(dst, mem + off, n);
+  if (mem || off + n <= head_len) {
+    memcpy(dst, (mem ? mem : head) + off, n);
     return Status::ok();
   }
   uint8_t* p = static_cast<uint8_t*>(dst);
@@ -44,6 +44,10 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
   Input in;
   in.fd = fd;
   in.size = static_cast<uint64_t>(st.st_size);
+  in.has_id = true, in.dev = st.st_dev, in.ino = st.st_ino;
+  uint64_t want = in.size < sizeof in.head ? in.size : sizeof in.head;
+  ssize_t r = sd_pread(fd, in.head, want, 0);  // a failed read is retried by Input::read
+  in.head_len = r > 0 ? static_cast<uint32_t>(r) : 0;
   return in;
 }
 

@@ -28,16 +28,23 @@ struct Input {
   const uint8_t* mem = nullptr;
   ZstdSource* zstd = nullptr;  // set: a forward-only decompressed stream
   uint64_t size = 0;  // file size (fstat) or buffer size
+  // A file's identity (fstat at open), for "already loaded?" checks.
+  bool has_id = false;
+  uint64_t dev = 0, ino = 0;
+  // The file's first bytes, read once at open: the ELF header and (nearly
+  // always) the program headers come from here, as glibc reads 832 bytes.
+  uint32_t head_len = 0;
+  uint8_t head[1024];
 
   // Reads exactly n bytes at off into dst. Fails (without reading) when the
   // range is outside the input.
   Status read(const char* name, void* dst, uint64_t off, uint64_t n) const;
 };
 
-// Opens `path` O_RDONLY|O_CLOEXEC and fstat()s it. glibc's wording:
+// Opens `path` O_RDONLY|O_CLOEXEC, fstat()s it and reads its head. glibc's wording:
 // "<path>: cannot open shared object file: No such file or directory".
 Expected<Input> open_path(const char* path, Fd* owner);
-// Wraps a caller's fd (fstat for the size).
+// Wraps a caller's fd (fstat for the size and identity, and its head).
 Expected<Input> input_from_fd(const char* name, int fd);
 Input input_from_memory(const void* data, size_t size);
 

@@ -352,6 +352,10 @@ bool host_provides_library(const char* name) {
   return is_host_library(name);
 }
 
+bool host_provides_file(const char* name, uint64_t dev, uint64_t ino) {
+  return g_system && g_system->has_file(name, dev, ino);
+}
+
 const HostInfo& host_info() {
   if (!g.ready) {
     g.ready = true;

@@ -83,9 +83,17 @@ struct SystemScope {
   // STT_TLS the offset from the executable's TLS block (module 1), which
   // holds for every object the system loader placed in static TLS.
   bool (*find)(const SymName& n, const VersionReq& ver, HostSymbol* out, const Vec<Module*>* needed_by);
-  // True when the system loader has already loaded the object `name`
-  // (a DT_NEEDED entry or dlopen() name): it is then never loaded twice.
+  // True when the system loader has loaded an object by the name `name`
+  // (a DT_NEEDED entry or dlopen() name: its soname or the path it was
+  // loaded from): it is then never loaded twice. Answered from the system
+  // loader's object list, without opening a file.
   bool (*has_library)(const char* name);
+  // True when the file (st_dev, st_ino) is one of the system loader's
+  // objects, however it was named: the identity check glibc makes after
+  // opening a file, made on the file staticdl's own search opened for
+  // `name` (nullptr: a caller's fd). As ld.so does, a match makes `name`
+  // one of the object's names (has_library, and the needed-by scopes).
+  bool (*has_file)(const char* name, uint64_t dev, uint64_t ino);
   // host_may_define() for the system objects (nullptr: always "maybe").
   bool (*may_define)(uint32_t h_even);
 };
@@ -96,6 +104,9 @@ const SystemScope* system_scope();
 // the host: a C-library name in a static host, or in hybrid mode any
 // object the system loader has loaded.
 bool host_provides_library(const char* name);
+// True when the file (st_dev, st_ino) opened for `name` is already loaded
+// by the system loader (hybrid mode; a static host has no such files).
+bool host_provides_file(const char* name, uint64_t dev, uint64_t ino);
 
 // For tests: forget everything (explicit symbols included).
 void host_reset_for_tests();

@@ -52,8 +52,8 @@ static Status copy_segment(const char* name, const Elf64_Phdr& ph, const Input& 
 }
 
 // A file truncated while it is being mapped would fault (SIGBUS) when a
-// page past its new end is touched, so the size is checked after mapping and
-// before the loader touches a mapped page. (Everything read afterwards is
+// page past its new end is touched, so the size is checked once after
+// mapping and before the loader touches a mapped page. (Everything read afterwards is
 // the mapped image itself, validated against the segments, so a file that
 // is rewritten instead cannot make the loader read out of bounds.)
 static Status check_unchanged_size(const char* name, const Input& in) {
@@ -63,7 +63,23 @@ static Status check_unchanged_size(const char* name, const Input& in) {
   return Status::ok();
 }
 
-// Maps `ph` from the fd; zeroes the partial last page and maps the .bss.
+// Whether `ph` is mapped from the fd (else its bytes are copied).
+static bool maps_file(const Elf64_Phdr& ph, const Input& in, uint64_t page) {
+  bool congruent = ((ph.p_vaddr - ph.p_offset) & (page - 1)) == 0;
+  bool tail_in_readonly = ph.p_memsz > ph.p_filesz && !(prot_of(ph.p_flags) & PROT_WRITE);
+  return !in.mem && !in.zstd && congruent && !tail_in_readonly;
+}
+
+// Zeroes the rest of the last file page of a file-mapped segment with a
+// .bss (the bytes after p_filesz are the file's next bytes). Only after
+// check_unchanged_size().
+static void zero_file_tail(const Elf64_Phdr& ph, uintptr_t bias, uint64_t page) {
+  uintptr_t file_end = bias + ph.p_vaddr + ph.p_filesz;
+  if (ph.p_filesz && ph.p_memsz > ph.p_filesz && (file_end & (page - 1)))
+    memset(reinterpret_cast<void*>(file_end), 0, page - (file_end & (page - 1)));
+}
+
+// Maps `ph` from the fd, and the .bss pages after it.
 static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& in, uintptr_t bias, uint64_t page,
                            int prot) {
   uintptr_t start = page_down(bias + ph.p_vaddr, page);
@@ -79,10 +95,6 @@ static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& 
       return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
   } else {
     file_map_end = start;
-  }
-  if (ph.p_filesz && ph.p_memsz > ph.p_filesz && (file_end & (page - 1))) {
-    STATICDL_TRY(check_unchanged_size(name, in));
-    memset(reinterpret_cast<void*>(file_end), 0, file_map_end - file_end);
   }
   if (mem_end > file_map_end) STATICDL_TRY(map_fixed_anon(name, file_map_end, mem_end - file_map_end, prot));
   return Status::ok();
@@ -116,16 +128,16 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
     (void)m.phdrs.push(ph);
     if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
     int prot = prot_of(ph.p_flags);
-    bool congruent = ((ph.p_vaddr - ph.p_offset) & (img.page - 1)) == 0;
-    bool tail_in_readonly = ph.p_memsz > ph.p_filesz && !(prot & PROT_WRITE);
-    if (in.mem || in.zstd || !congruent || tail_in_readonly)
-      STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
-    else
+    if (maps_file(ph, in, img.page))
       STATICDL_TRY(file_segment(name, ph, in, m.bias, img.page, prot));
+    else
+      STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
     Segment s{m.bias + ph.p_vaddr, ph.p_memsz, ph.p_filesz, prot};
     if (!m.segments.push(s)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
   }
   if (!in.mem && !in.zstd) STATICDL_TRY(check_unchanged_size(name, in));
+  for (const Elf64_Phdr& ph : img.phdrs)
+    if (ph.p_type == PT_LOAD && ph.p_memsz && maps_file(ph, in, img.page)) zero_file_tail(ph, m.bias, img.page);
   if (img.relro >= 0) {
     const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
     m.relro_start = page_down(m.bias + r.p_vaddr, img.page);

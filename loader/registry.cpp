@@ -106,7 +106,7 @@ Module* find_by_name(const char* name, const Vec<Module*>& extra) {
 // ---- loading one object ---------------------------------------------------
 
 // Reads, maps and parses one object. On failure nothing is left behind.
-Expected<Module*> load_one(const char* name, const Input& raw, const struct stat* st) {
+Expected<Module*> load_one(const char* name, const Input& raw) {
   ZstdSource zs;  // a .so.zst streams through this into the mapping
   Input in = raw;
   if (is_zstd(raw)) STATICDL_TRY(zs.open(name, raw, &in));
@@ -125,7 +125,7 @@ Expected<Module*> load_one(const char* name, const Input& raw, const struct stat
     delete_module(m);
     return s.error();
   }
-  if (st) m->dev = st->st_dev, m->ino = st->st_ino, m->has_identity = true;
+  if (raw.has_id) m->dev = raw.dev, m->ino = raw.ino, m->has_identity = true;
   m->lm.l_addr = m->bias;
   m->lm.l_name = const_cast<char*>(m->name.c_str());
   m->lm.l_ld = reinterpret_cast<Elf64_Dyn*>(m->dyn.dynamic);
@@ -136,6 +136,7 @@ Expected<Module*> load_one(const char* name, const Input& raw, const struct stat
 
 // State shared with the search callback.
 struct SearchState {
+  const char* name;  // as asked for (a DT_NEEDED entry, a dlopen() argument)
   Vec<Module*>* fresh;
   Module* found = nullptr;
   bool opened = false;
@@ -152,14 +153,14 @@ bool try_candidate(const char* path, void* ctx) {
     return true;
   }
   s.opened = true;
-  struct stat st;
-  if (fstat(fd.get(), &st) == 0) {
-    Module* m = find_by_identity(st.st_dev, st.st_ino);
-    for (Module* f : *s.fresh)
-      if (!m && f->has_identity && f->dev == st.st_dev && f->ino == st.st_ino) m = f;
-    if (m) return s.found = m, true;
-  }
-  Expected<Module*> m = load_one(path, *in, &st);
+  // In hybrid mode the file may be one the system loader has loaded under
+  // another name: ld.so's identity check, on the file found here.
+  if (host_provides_file(s.name, in->dev, in->ino)) return s.found = host_handle(), true;
+  Module* known = find_by_identity(in->dev, in->ino);
+  for (Module* f : *s.fresh)
+    if (!known && f->has_identity && f->dev == in->dev && f->ino == in->ino) known = f;
+  if (known) return s.found = known, true;
+  Expected<Module*> m = load_one(path, *in);
   if (!m) return s.err = m.error(), true;
   if (!s.fresh->push(*m)) {
     delete_module(*m);
@@ -177,7 +178,7 @@ Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fre
   size_t size;
   if (!strchr(name, '/') && reg().embedded && reg().embedded(name, &data, &size)) {
     debug(DebugLibs, "find library=%s: embedded in the host", name);
-    Expected<Module*> m = load_one(name, input_from_memory(data, size), nullptr);
+    Expected<Module*> m = load_one(name, input_from_memory(data, size));
     if (!m) return m.error();
     if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
     return *m;
@@ -188,7 +189,7 @@ Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fre
     if (from->dyn.has_rpath) sf.rpath = from->str(from->dyn.rpath);
     if (from->dyn.has_runpath) sf.runpath = from->str(from->dyn.runpath);
   }
-  SearchState s{&fresh, nullptr, false, Error()};
+  SearchState s{name, &fresh, nullptr, false, Error()};
   search_library(name, sf, try_candidate, &s);
   if (s.found) return s.found;
   if (s.opened) return s.err;
@@ -218,6 +219,10 @@ Status load_dependencies(Vec<Module*>& fresh) {
       }
       Expected<Module*> d = find_or_load(dep, m, fresh);
       if (!d) return d.error();
+      if (*d == host_handle()) {
+        m->needs_host = true;
+        continue;
+      }
       if (!m->deps.contains(*d) && !m->deps.push(*d)) return no_memory(m->name.c_str());
     }
   }
@@ -410,20 +415,17 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<M
   }
   const char* name = req.name;
   Input in;
-  struct stat st, *stp = nullptr;
   if (req.mem) {
     in = input_from_memory(req.mem, req.size);
   } else {
     Expected<Input> fin = input_from_fd(name, req.fd);
     if (!fin) return fin.error();
     in = *fin;
-    if (fstat(req.fd, &st) == 0) {
-      if (Module* m = find_by_identity(st.st_dev, st.st_ino)) return m;
-      stp = &st;
-    }
+    if (host_provides_file(nullptr, in.dev, in.ino)) return host_handle();
+    if (Module* m = find_by_identity(in.dev, in.ino)) return m;
   }
   if (req.flags & RTLD_NOLOAD) return nullptr;
-  Expected<Module*> m = load_one(name, in, stp);
+  Expected<Module*> m = load_one(name, in);
   if (!m) return m.error();
   if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
   return *m;
@@ -436,6 +438,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   uint64_t t_load = debug_clock_ns(DebugStatistics);
   Expected<Module*> root = load_root(req, caller, fresh);
   if (!root) return discard(fresh), root.error();
+  if (*root == host_handle()) return *root;
   if (!*root || !fresh.contains(*root)) return *root ? reuse(*root, req.flags) : nullptr;
   Module* r = *root;
   RelocStats stats;

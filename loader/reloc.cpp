@@ -9,6 +9,7 @@
 #include "dynamic.h"
 #include "fault.h"
 #include "lookup.h"
+#include "populate.h"
 #include "range.h"
 #include "registry.h"
 #include "self_binding.h"
@@ -53,7 +54,7 @@ class Relocator {
       if (!addr_ || !known_) free(addr_), free(known_), addr_ = nullptr, known_ = nullptr;
     }
     uint64_t t0 = debug_clock_ns(DebugStatistics);
-    populate_writable();
+    populate_relocated_pages(m_);
     st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
     if (mostly_symbolic()) bind_own_symbols();
     STATICDL_TRY(apply_relr());
@@ -74,19 +75,6 @@ class Relocator {
       if ((s.prot & PROT_WRITE) && range_contains(s.start, s.memsz, p, size)) return last_seg_ = &s, Status::ok();
     return fail(Errc::BadElf, "%s: relocation offset 0x%lx is outside the writable segments", name_,
                 (unsigned long)(p - m_.bias));
-  }
-
-  // Most relocations write into pages of the writable segments that are
-  // still the file's: each first write is a copy-on-write fault. Taking
-  // them all in one call (Linux 5.14's MADV_POPULATE_WRITE) is cheaper;
-  // older kernels refuse the advice and the faults happen one by one.
-  void populate_writable() {
-    constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
-    for (const Segment& s : m_.segments) {
-      if (!(s.prot & PROT_WRITE) || !s.filesz) continue;
-      uintptr_t a = s.start & ~uintptr_t(4095), e = (s.start + s.filesz + 4095) & ~uintptr_t(4095);
-      (void)madvise(reinterpret_cast<void*>(a), e - a, kPopulateWrite);
-    }
   }
 
   // A run of RELATIVE relocations (B + A) into the segment of the first

@@ -22,8 +22,7 @@ constexpr uint64_t kMaxContent = 1ull << 34;  // 16 GiB: larger frames are refus
 bool is_zstd(const Input& in) {
   uint8_t m[4];
   if (in.size < 4) return false;
-  if (in.mem) return memcmp(in.mem, kMagic, 4) == 0;
-  return sd_pread(in.fd, m, 4, 0) == 4 && memcmp(m, kMagic, 4) == 0;
+  return in.read("", m, 0, 4) && memcmp(m, kMagic, 4) == 0;
 }
 
 #if defined(STATICDL_WITH_ZSTD)

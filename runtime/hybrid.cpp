@@ -12,9 +12,15 @@
 //             back resolved, STB_GNU_UNIQUE definitions as the one
 //             process-wide copy. Most answers come from staticdl's own index
 //             of ld.so's objects, which gives the same result faster (below).
-//   objects   a DT_NEEDED name the system loader has loaded (dlopen with
-//             RTLD_NOLOAD finds it by name or by file identity) is satisfied
-//             by that object; anything else is loaded by staticdl.
+//   objects   a DT_NEEDED or dlopen() name the system loader has loaded is
+//             satisfied by that object, as ld.so's _dl_map_object decides:
+//             first by name (the object's soname or the path it was loaded
+//             from), then, once staticdl's search has opened a file, by
+//             file identity (st_dev, st_ino): another name of the same
+//             file, a symlink say, gets the loaded object. Neither opens a file of its
+//             own: asking glibc with dlopen(RTLD_NOLOAD) would make ld.so
+//             search and open each name a second time. Anything else is
+//             loaded by staticdl.
 //   dladdr    addresses outside staticdl's modules go to glibc's dladdr.
 // Thread-local variables of system objects become offsets in module 1 (the
 // host's block; see glibc_find). Objects glibc dlopen()ed later may have
@@ -27,6 +33,7 @@
 #include <link.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <new>
 
@@ -96,6 +103,8 @@ struct SysObject {
   const Elf64_Dyn* dyn = nullptr;
   size_t ndyn = 0;
   bool main_scope = false;
+  bool has_id = false;  // dev/ino below are valid (set by object_ids())
+  uint64_t dev = 0, ino = 0;
 };
 
 // needed_closure() of recent handles' scopes, keyed by the scope list and
@@ -122,6 +131,15 @@ struct SysFilter {
   bool usable = false;      // false: every answer is "maybe" (no memory)
 };
 
+// A name an object of ld.so got from an identity match (sys_has_file):
+// ld.so adds such a name to the object's names (l_libname), so later
+// requests by that name match without a search. Kept by file identity, so
+// that it lapses with the object and survives re-reading the list.
+struct Alias {
+  OwnedStr name;
+  uint64_t dev = 0, ino = 0;
+};
+
 struct SysState {
   Vec<SysObject> objs;
   uint64_t generation = 1;  // of objs: closures computed before are stale
@@ -130,6 +148,8 @@ struct SysState {
   Vec<const SysObject*> all;  // &objs[i], in order: the global scope's candidates
   unsigned long long adds = ~0ull, subs = ~0ull;
   SysFilter filter;
+  uint64_t ids_generation = 0;  // of objs, when their dev/ino were read
+  Vec<Alias> aliases;
 };
 // Never destroyed: modules' finalizers may still look symbols up at exit.
 // Built on first use, out of line: the test is inline on every lookup.
@@ -173,12 +193,25 @@ int add_object(struct dl_phdr_info* info, size_t, void*) {
   return 0;
 }
 
+void object_ids();
+
+// The object that got `name` from an identity match, if it is still loaded.
+const SysObject* object_aliased(const char* name) {
+  for (const Alias& a : sys().aliases) {
+    if (strcmp(a.name.c_str(), name)) continue;
+    object_ids();
+    for (const SysObject& o : sys().objs)
+      if (o.has_id && o.dev == a.dev && o.ino == a.ino) return &o;
+  }
+  return nullptr;
+}
+
 const SysObject* object_named(const char* name) {
   for (const SysObject& o : sys().objs) {
     const char* base = o.path ? strrchr(o.path, '/') : nullptr;
     if ((o.soname && !strcmp(o.soname, name)) || (base && !strcmp(base + 1, name))) return &o;
   }
-  return nullptr;
+  return sys().aliases.size() ? object_aliased(name) : nullptr;
 }
 
 // ld.so's main search list: the executable (the first object) and its
@@ -330,14 +363,42 @@ bool sys_find(const SymName& n, const VersionReq& v, HostSymbol* out, const Vec<
   return sys_find_in_objects(n, v, out, needed_by);
 }
 
+// ld.so's name match (_dl_name_match_p, then the soname): the path an
+// object was loaded from, or its DT_SONAME. Not the file name of a path (a
+// bare "libfoo.so" for a loaded "/opt/x/libfoo.so" without a soname): ld.so
+// searches for that, and so does staticdl, then compares the file found.
 bool sys_has_library(const char* name) {
-  void* h = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
-  if (!h) {
-    (void)dlerror();
-    return false;
+  for (const SysObject& o : sys().objs)
+    if ((o.path && !strcmp(o.path, name)) || (o.soname && !strcmp(o.soname, name))) return true;
+  return sys().aliases.size() && object_aliased(name);
+}
+
+// Reads the file identity of every object of ld.so once per generation.
+// The executable (empty name) is left out, as ld.so leaves it out of its
+// own identity check; so is the vDSO, which has no file.
+void object_ids() {
+  SysState& st = sys();
+  if (st.ids_generation == st.generation) return;
+  for (SysObject& o : st.objs) {
+    struct stat sb;
+    o.has_id = o.path && o.path[0] == '/' && stat(o.path, &sb) == 0;
+    if (o.has_id) o.dev = sb.st_dev, o.ino = sb.st_ino;
   }
-  dlclose(h);
-  return true;
+  st.ids_generation = st.generation;
+}
+
+bool sys_has_file(const char* name, uint64_t dev, uint64_t ino) {
+  object_ids();
+  for (const SysObject& o : sys().objs) {
+    if (!o.has_id || o.dev != dev || o.ino != ino) continue;
+    if (name && !object_aliased(name)) {
+      Alias a;
+      a.dev = dev, a.ino = ino;
+      if (OwnedStr::make(name, &a.name)) (void)sys().aliases.push(static_cast<Alias&&>(a));
+    }
+    return true;
+  }
+  return false;
 }
 
 // Every object ld.so has (a superset of any scope sys_find searches).
@@ -348,7 +409,7 @@ bool sys_may_define(uint32_t h_even) {
   return false;
 }
 
-const SystemScope kSystemScope = {sys_find, sys_has_library, sys_may_define};
+const SystemScope kSystemScope = {sys_find, sys_has_library, sys_has_file, sys_may_define};
 
 // ld.so's default directories for this architecture (after RPATH,
 // STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).
