@@ -40,6 +40,12 @@ struct Registry {
   bool host_ready = false;
 };
 
+// module_containing()'s last answer and the segment it was in, until that
+// module is destroyed: a library's initializers register thousands of
+// destructors with __cxa_atexit, each asking for the same dso handle's.
+Module* g_last_containing = nullptr;
+const Segment* g_last_segment = nullptr;
+
 // Never destroyed: other threads may still call in while the process exits.
 Registry& reg() {
   alignas(Registry) static unsigned char storage[sizeof(Registry)];
@@ -307,6 +313,7 @@ void run_init(Module* m) {
 // ---- unloading ----------------------------------------------------------------
 
 void destroy(Module* m) {
+  if (g_last_containing == m) g_last_containing = nullptr;
   if (reg().unloading) reg().unloading(*m);
   link_map_remove(m);
   reg().modules.remove(m);
@@ -384,8 +391,12 @@ Module* find_handle(void* h) {
 }
 
 Module* module_containing(uintptr_t addr) {
-  for (Module* m : reg().modules)
-    if (m->contains(addr) && in_segments(*m, addr, 1)) return m;
+  if (g_last_containing && addr - g_last_segment->start < g_last_segment->memsz) return g_last_containing;
+  for (Module* m : reg().modules) {
+    if (!m->contains(addr)) continue;
+    for (const Segment& s : m->segments)
+      if ((s.prot & PROT_READ) && addr - s.start < s.memsz) return g_last_segment = &s, g_last_containing = m;
+  }
   return nullptr;
 }
 

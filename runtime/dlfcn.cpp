@@ -183,11 +183,11 @@ void* undefined_symbol(void* handle, Module* h, const SymName& n, const char* ve
 // TLS variable, as glibc does; an IFUNC's resolved target), or nullptr with
 // the dlerror text set.
 void* definition_result(const Definition& d, const char* name) {
-  bool tls = d.host_tls || (d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS);
-  if (!d.ifunc && !tls) return reinterpret_cast<void*>(d.value);  // plain code or data
+  bool module_tls = d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS;
+  if (!d.ifunc && !d.host_tls && !module_tls) return reinterpret_cast<void*>(d.value);  // plain code or data
   if (!definition_ok(d)) return set_error_text("%s: IFUNC resolver outside the code", name), nullptr;
   if (d.host_tls) return static_cast<char*>(tls_block(kHostModid)) + d.value;
-  if (d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS)
+  if (module_tls)
     return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
   return reinterpret_cast<void*>(definition_address(d));
 }
