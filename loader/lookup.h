@@ -17,6 +17,7 @@
 #pragma once
 
 #include "module.h"
+#include "symindex.h"
 #include "symmatch.h"
 
 namespace staticdl {

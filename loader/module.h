@@ -13,7 +13,6 @@
 
 #include "containers.h"
 #include "expected.h"
-#include "symindex.h"
 #include "symtab.h"
 #include "tls.h"
 
@@ -43,16 +42,28 @@ struct DynInfo {
   bool textrel = false, symbolic = false, bind_now = false;
 };
 
+// dlsym hits an object serves through the walk before it is indexed.
+// Building reads every chain, symbol entry and the string table in order
+// (libLLVM: ~1 ms, ~20 ns a symbol); an indexed hit there saves 20-40 ns,
+// more while the strings are cold. 1024 hits keep the index away from
+// programs that dlsym a handful of entry points (no memory, no time), and
+// a library big enough to need it pays the build back within a few
+// thousand more. Misses do not count: the bloom filter rejects nearly all.
+constexpr uint32_t kIndexAfterLookups = 1024;
+
+class SymIndex;  // symindex.h: lookup.h and symindex.cpp use it whole
+void destroy_symindex(SymIndex* x);
+
 // The module's SymIndex, freed with it.
 class SymIndexOwner {
  public:
   SymIndexOwner() = default;
   SymIndexOwner(const SymIndexOwner&) = delete;
   SymIndexOwner& operator=(const SymIndexOwner&) = delete;
-  ~SymIndexOwner() { SymIndex::destroy(p_); }
+  ~SymIndexOwner() { destroy_symindex(p_); }
   const SymIndex* get() const { return p_; }
   void reset(SymIndex* p) {
-    SymIndex::destroy(p_);
+    destroy_symindex(p_);
     p_ = p;
   }
 

@@ -92,6 +92,8 @@ SymIndex* SymIndex::build(const SymbolTable& t) {
   return x;
 }
 
+void destroy_symindex(SymIndex* x) { SymIndex::destroy(x); }
+
 void SymIndex::destroy(SymIndex* x) {
   if (!x) return;
   size_t mapped = x->mapped_;

@@ -26,14 +26,8 @@
 
 namespace staticdl {
 
-// dlsym hits an object serves through the walk before it is indexed.
-// Building reads every chain, symbol entry and the string table in order
-// (libLLVM: ~1 ms, ~20 ns a symbol); an indexed hit there saves 20-40 ns,
-// more while the strings are cold. 1024 hits keep the index away from
-// programs that dlsym a handful of entry points (no memory, no time), and
-// a library big enough to need it pays the build back within a few
-// thousand more. Misses do not count: the bloom filter rejects nearly all.
-constexpr uint32_t kIndexAfterLookups = 1024;
+// kIndexAfterLookups, the dlsym hits an object serves before it is
+// indexed: module.h.
 
 // Only for tables whose symbol entries and strings outgrow a core's L2
 // cache (1-2 MiB): a smaller table is walked from the cache, and the
