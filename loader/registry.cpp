@@ -225,7 +225,7 @@ Status load_dependencies(Vec<Module*>& fresh) {
       }
       Expected<Module*> d = find_or_load(dep, m, fresh);
       if (!d) return d.error();
-      if (*d == host_handle()) {
+      if (is_host_handle(*d)) {
         m->needs_host = true;
         continue;
       }
@@ -449,7 +449,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   uint64_t t_load = debug_clock_ns(DebugStatistics);
   Expected<Module*> root = load_root(req, caller, fresh);
   if (!root) return discard(fresh), root.error();
-  if (*root == host_handle()) return *root;
+  if (*root && is_host_handle(*root)) return *root;
   if (!*root || !fresh.contains(*root)) return *root ? reuse(*root, req.flags) : nullptr;
   Module* r = *root;
   RelocStats stats;

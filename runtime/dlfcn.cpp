@@ -297,7 +297,7 @@ int staticdl_dlinfo(void* handle, int request, void* arg) {
       *static_cast<struct link_map**>(arg) = &m->lm;
       return 0;
     case RTLD_DI_ORIGIN: {
-      const char* o = m == host_handle() ? "" : m->origin.c_str();
+      const char* o = is_host_handle(m) ? "" : m->origin.c_str();
       memcpy(arg, o, strlen(o) + 1);
       return 0;
     }
@@ -315,7 +315,7 @@ int staticdl_dl_iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), voi
 int staticdl_foreach_symbol(void* handle, int (*fn)(const char*, void*, void*), void* data) {
   LoaderLock lock;
   Module* m = validate_handle(handle);
-  if (!m || m == host_handle()) return set_error_text("%sinvalid handle", ""), -1;
+  if (!m || is_host_handle(m)) return set_error_text("%sinvalid handle", ""), -1;
   return foreach_symbol(m, fn, data);
 }
 
