@@ -29,12 +29,11 @@ static long private_pages(uintptr_t lo, uintptr_t hi) {
   return n;
 }
 
-int main(int argc, char **argv) {
-  test_init(argc, argv);
-  void *h = must_open("libdirty.so", RTLD_NOW);
+static void check(const char *lib) {
+  void *h = must_open(lib, RTLD_NOW);
   int *plain = (int *)must_sym(h, "dirty_plain");
   long page = sysconf(_SC_PAGESIZE), sum = 0;
-  printf("dirty_sum() = %d\n", FN(int (*)(void), h, "dirty_sum")());
+  printf("%s: dirty_sum() = %d\n", lib, FN(int (*)(void), h, "dirty_sum")());
   uintptr_t lo = ((uintptr_t)plain + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
   uintptr_t hi = ((uintptr_t)(plain + 65536)) & ~((uintptr_t)page - 1);
   for (int i = 0; i < 65536; i++) sum += plain[i]; /* reads map file pages */
@@ -43,5 +42,11 @@ int main(int argc, char **argv) {
   *(volatile int *)(lo + 5 * (uintptr_t)page) = 7; /* a write copies its page */
   printf("after one write: %ld\n", private_pages(lo, hi));
   printf("dlclose = %d\n", dlclose(h));
+}
+
+int main(int argc, char **argv) {
+  test_init(argc, argv);
+  check("libdirty.so");
+  check("libdirty_relr.so"); /* the same, its RELATIVE relocations in DT_RELR */
   return 0;
 }
