@@ -151,19 +151,26 @@ bool walk_verneed(const SymbolTable& t, F&& visit) {
 bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
   // A memo entry with name == nullptr records an index with no record; the
   // zeroed entries say that of index 0 (VER_NDX_LOCAL), which is true.
-  SymbolTable::VersionMemo& memo = t.verdef_memo[ndx % SymbolTable::kVersionMemo];
+  SymbolTable::VersionMemo& memo = t.verdef_memo[ndx % SymbolTable::kVerdefMemo];
   if (memo.ndx == ndx) {
     if (!memo.name) return false;
     out->ndx = memo.ndx, out->flags = memo.flags, out->hash = memo.hash, out->name = memo.name;
     return true;
   }
+  // One walk memoizes every record it passes: a lookup asks for many of a
+  // libc's versions, and each first ask would otherwise walk again. Per
+  // slot the walk's first record stays (of two with one index, the first
+  // counts; in a table with more versions than slots, some walk again).
+  static_assert(SymbolTable::kVerdefMemo <= 64, "one bit per slot");
   bool found = false;
+  uint64_t written = 0;
   walk_verdef(t, [&](const VerdefEntry& e) {
-    if (e.ndx != ndx) return false;
-    *out = e, found = true;
-    return true;
+    if (e.ndx == ndx && !found) *out = e, found = true;
+    size_t k = e.ndx % SymbolTable::kVerdefMemo;
+    if (!(written >> k & 1)) written |= 1ull << k, t.verdef_memo[k] = {e.ndx, e.flags, e.hash, e.name};
+    return false;
   });
-  memo = found ? SymbolTable::VersionMemo{out->ndx, out->flags, out->hash, out->name} : SymbolTable::VersionMemo{ndx, 0, 0, nullptr};
+  if (!found) memo = SymbolTable::VersionMemo{ndx, 0, 0, nullptr};
   return found;
 }
 
@@ -344,17 +351,20 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
     r.name = d.name, r.hash = d.hash;
     return r;
   }
-  VersionMemo& memo = verneed_memo[ndx % kVersionMemo];  // as for find_verdef
+  VersionMemo& memo = verneed_memo[ndx % kVerneedMemo];  // as for find_verdef
   if (memo.name && memo.ndx == ndx) {
     r.name = memo.name, r.hash = memo.hash, r.weak = memo.flags != 0;
     return r;
   }
-  walk_verneed(*this, [&](const VernauxEntry& e) {
-    if ((e.other & kVerIndex) != ndx) return false;
-    r.name = e.name, r.hash = e.hash, r.weak = (e.flags & VER_FLG_WEAK) != 0;
-    return true;
+  static_assert(kVerneedMemo <= 64, "one bit per slot");
+  uint64_t written = 0;
+  walk_verneed(*this, [&](const VernauxEntry& e) {  // memoizing all it passes, as find_verdef
+    uint16_t x = e.other & kVerIndex, weak = (e.flags & VER_FLG_WEAK) != 0;
+    if (x == ndx && !r.name) r.name = e.name, r.hash = e.hash, r.weak = weak;
+    size_t k = x % kVerneedMemo;
+    if (!(written >> k & 1)) written |= 1ull << k, verneed_memo[k] = VersionMemo{x, weak, e.hash, e.name};
+    return false;
   });
-  if (r.name) memo = VersionMemo{ndx, static_cast<uint16_t>(r.weak ? 1 : 0), r.hash, r.name};
   return r;
 }
 

@@ -109,15 +109,19 @@ struct SymbolTable {
 
   // Memos of recent VERDEF records (find_verdef) and VERNEED records
   // (required_version; flags holds "weak"), by index: symtab.cpp. Lookups
-  // run under the loader lock.
-  static constexpr size_t kVersionMemo = 32;
+  // run under the loader lock. The definitions' memo holds 64: libc.so.6
+  // defines 39 versions and libstdc++ 48, and with 32 entries the indexes
+  // above 32 evicted the ones below, each miss a walk of the records (a
+  // sixth of libpython3.11's load in hybrid mode went there). A module
+  // needs fewer versions than a libc defines.
+  static constexpr size_t kVerdefMemo = 64, kVerneedMemo = 32;
   struct VersionMemo {
     uint16_t ndx, flags;
     uint32_t hash;
     const char* name;
   };
-  mutable VersionMemo verdef_memo[kVersionMemo] = {};
-  mutable VersionMemo verneed_memo[kVersionMemo] = {};
+  mutable VersionMemo verdef_memo[kVerdefMemo] = {};
+  mutable VersionMemo verneed_memo[kVerneedMemo] = {};
 
   // Name of symbol i, or nullptr if its st_name is out of range.
   const char* name_of(uint32_t i) const;

@@ -429,6 +429,41 @@ TEST_CASE("symtab.required_and_defined_version") {
   CHECK(t.defined_version(t.nsyms) == nullptr);
 }
 
+// More versions than the memos hold (libstdc++ defines 48): indexes that
+// share a memo slot evict each other, one walk memoizes every record it
+// passes, and of two records with one index the first counts.
+TEST_CASE("symtab.many_versions") {
+  Image im;
+  im.with_versym = true;
+  im.nbuckets = 17;
+  im.verdefs.push_back({1, VER_FLG_BASE, "libmany.so"});
+  TVerneed need{"libc.so", {}};
+  for (uint16_t k = 0; k < 100; k++) {
+    std::string v = "V" + std::to_string(k);
+    im.verdefs.push_back({static_cast<uint16_t>(2 + k), 0, v});
+    TSym d{"def" + std::to_string(k), 0x1000u + k};
+    d.versym = static_cast<uint16_t>(2 + k);
+    TSym u{"use" + std::to_string(k), 0, STT_FUNC, STB_GLOBAL, SHN_UNDEF};
+    u.versym = static_cast<uint16_t>(200 + k);
+    need.aux.push_back({static_cast<uint16_t>(200 + k), 0, "N" + std::to_string(k)});
+    im.syms.push_back(d), im.syms.push_back(u);
+  }
+  im.verdefs.push_back({7, 0, "DUP"});  // a second record with index 7 (V5's)
+  im.verneeds = {need};
+  im.build();
+  SymbolTable t = must_build(im);
+  for (int pass = 0; pass < 2; pass++)
+    for (int j = 0; j < 100; j++) {
+      int k = (j * 37 + pass * 11) % 100;  // an order that mixes the slots
+      std::string def = "def" + std::to_string(k), v = "V" + std::to_string(k), w = "V" + std::to_string((k + 64) % 100);
+      CHECK(value_of(t, def.c_str(), req(v.c_str())) == 0x1000u + k);
+      CHECK(value_of(t, def.c_str(), req(w.c_str())) == 0);
+      VersionReq r = t.required_version(im.dynidx[2 * k + 1]);
+      CHECK(std::string(r.name ? r.name : "(null)") == "N" + std::to_string(k));
+    }
+  CHECK(value_of(t, "def5", req("DUP")) == 0);
+}
+
 TEST_CASE("symtab.version_malformed") {
   Image im = version_image(Hash::Gnu);
   uint8_t* vd = reinterpret_cast<uint8_t*>(im.in.verdef);
