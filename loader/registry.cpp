@@ -269,19 +269,20 @@ Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
 using InitFn = void (*)(int, char**, char**);
 using FiniFn = void (*)();
 
-// What glibc passes to every initializer: (argc, argv, envp). Rust's std
-// reads its arguments this way. Unknown (static musl): 0, {NULL}, environ.
+// What glibc passes to every initializer: (argc, argv, envp), envp being
+// the environment as it is at the call (glibc passes __environ). Rust's std
+// reads its arguments this way. Captured at startup by the runtime (a
+// glibc host: hybrid.cpp; a static host: init_args.cpp); unknown: 0, {NULL}.
 char* g_no_args[1] = {nullptr};
 struct InitArgs {
   int argc = 0;
   char** argv = g_no_args;
-  char** envp = nullptr;
 } g_init_args;
 
 void call_init(Module* m) {
   debug(DebugLibs, "calling init: %s", m->name.c_str());
   InitArgs& ia = g_init_args;
-  char** envp = ia.envp ? ia.envp : environ;
+  char** envp = environ;
   if (m->dyn.init) reinterpret_cast<InitFn>(m->dyn.init)(ia.argc, ia.argv, envp);
   const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.init_array);
   size_t n = m->dyn.init_arraysz / sizeof(uintptr_t);
@@ -487,8 +488,8 @@ Status close_object(Module* h) {
   return Status::ok();
 }
 
-void set_init_args(int argc, char** argv, char** envp) {
-  if (argv) g_init_args = InitArgs{argc, argv, envp};
+void set_init_args(int argc, char** argv, char**) {
+  if (argv) g_init_args = InitArgs{argc, argv};
 }
 
 void pin_module(Module* m) { m->pins++; }

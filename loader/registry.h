@@ -78,7 +78,9 @@ uint64_t unload_count();  // dlpi_subs
 using FinalizeHook = void (*)(Module& m);
 void set_finalize_hook(FinalizeHook hook);
 
-// The (argc, argv, envp) passed to initializers, as glibc's ld.so does.
+// The argc and argv passed to initializers, as glibc's ld.so does (their
+// envp is the environment at the call). The signature of an .init_array
+// entry: hybrid.cpp registers this function as one. envp is not kept.
 void set_init_args(int argc, char** argv, char** envp);
 
 // Keeps m loaded while a thread_local destructor of it is pending; the

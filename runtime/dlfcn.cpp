@@ -31,6 +31,9 @@
 extern "C" int __cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 
 namespace staticdl {
+#if !STATICDL_HYBRID
+extern int g_init_args_linked;  // init_args.cpp
+#endif
 namespace {
 
 // ---- dlerror: per thread --------------------------------------------------
@@ -130,6 +133,12 @@ void exit_hook(void*) {
 // Called under the lock before anything is loaded; the test inline, as
 // every dlsym makes it.
 bool g_runtime_ready = false;
+#if !STATICDL_HYBRID
+// init_args.cpp's constructor finds the program's argc and argv for
+// initializers; this reference links it into every static host.
+__attribute__((used)) int* const g_init_args_ref = &g_init_args_linked;
+#endif
+
 void runtime_init_once();
 inline void runtime_init() {
   if (__builtin_expect(!g_runtime_ready, 0)) runtime_init_once();
