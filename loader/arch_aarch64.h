@@ -28,6 +28,7 @@ struct AArch64 {
   static constexpr const char* kMachineName = "EM_AARCH64";
   static constexpr const char* kPlatform = "aarch64";
   static constexpr bool kUsesRela = true;
+  static constexpr int32_t kLdCacheFlags = 0x0a03;  // ld.so.cache entry flags: FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64 (ldcache.h)
 
   static constexpr unsigned R_NONE = R_AARCH64_NONE;
   static constexpr unsigned R_ABS64 = R_AARCH64_ABS64;

@@ -32,6 +32,7 @@ struct X86_64 {
   static constexpr const char* kMachineName = "EM_X86_64";
   static constexpr const char* kPlatform = "x86_64";
   static constexpr bool kUsesRela = true;
+  static constexpr int32_t kLdCacheFlags = 0x0303;  // ld.so.cache entry flags: FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 (ldcache.h)
 
   static constexpr unsigned R_NONE = R_X86_64_NONE;
   static constexpr unsigned R_ABS64 = R_X86_64_64;

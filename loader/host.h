@@ -96,6 +96,9 @@ struct SystemScope {
   bool (*has_file)(const char* name, uint64_t dev, uint64_t ino);
   // host_may_define() for the system objects (nullptr: always "maybe").
   bool (*may_define)(uint32_t h_even);
+  // LD_LIBRARY_PATH as ld.so read it at startup (nullptr: unset, or the
+  // process is AT_SECURE), searched as ld.so searches it (search.h).
+  const char* (*library_path)();
 };
 void set_system_scope(const SystemScope* scope);
 const SystemScope* system_scope();

@@ -5,6 +5,8 @@
 
 #include "arch.h"
 #include "debug.h"
+#include "host.h"
+#include "ldcache.h"
 
 namespace staticdl {
 
@@ -102,13 +104,25 @@ static bool search_list(const char* list, const char* name, const char* origin, 
   }
 }
 
+// Hybrid mode: the file ld.so.cache names, if any.
+static bool search_cache(const char* name, TryPath try_path, void* ctx) {
+  OwnedStr path;
+  if (!ldcache_lookup(name, &path)) return false;
+  debug(DebugLibs, "  trying file=%s (ld.so.cache)", path.c_str());
+  return try_path(path.c_str(), ctx);
+}
+
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
   if (strchr(name, '/')) return try_path(name, ctx);
   debug(DebugLibs, "find library=%s", name);
+  const SystemScope* sys = system_scope();
   if (!from.runpath && search_list(from.rpath, name, from.origin, "RPATH", try_path, ctx)) return true;
   if (search_list(safe_getenv("STATICDL_LIBRARY_PATH"), name, from.origin, "STATICDL_LIBRARY_PATH", try_path, ctx))
     return true;
+  if (sys && sys->library_path && search_list(sys->library_path(), name, nullptr, "LD_LIBRARY_PATH", try_path, ctx))
+    return true;
   if (search_list(from.runpath, name, from.origin, "RUNPATH", try_path, ctx)) return true;
+  if (sys && search_cache(name, try_path, ctx)) return true;
   for (const OwnedStr& d : configured_dirs())
     if (search_list(d.c_str(), name, nullptr, "configured", try_path, ctx)) return true;
   return false;

@@ -2,12 +2,17 @@
 //
 // A name containing '/' is used as it is. Otherwise, as glibc does:
 //   1. DT_RPATH of the requesting object (only when it has no DT_RUNPATH);
-//   2. STATICDL_LIBRARY_PATH (ignored under AT_SECURE);
+//   2. STATICDL_LIBRARY_PATH (ignored under AT_SECURE); in hybrid mode then
+//      LD_LIBRARY_PATH, as ld.so read it at startup;
 //   3. DT_RUNPATH of the requesting object;
-//   4. directories added with staticdl_add_search_dir().
+//   4. in hybrid mode, /etc/ld.so.cache (ldcache.h);
+//   5. directories added with staticdl_add_search_dir() (hybrid mode adds
+//      ld.so's default directories first).
 // Path lists are ':'-separated; an empty element means the current
 // directory. $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are expanded; under
-// AT_SECURE an element that uses $ORIGIN is skipped.
+// AT_SECURE an element that uses $ORIGIN is skipped, and so is an
+// LD_LIBRARY_PATH element that does (ld.so would expand it to the
+// executable's directory).
 //
 // The C library names (libc.so, libc.so.6, libm.so.6, libpthread.so.0,
 // libdl.so.2, librt.so.1, ld-linux*, ld-musl*, ...) are provided by the

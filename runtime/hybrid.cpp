@@ -37,6 +37,7 @@
 
 #include <new>
 
+#include "debug.h"
 #include "host.h"
 #include "module.h"
 #include "registry.h"
@@ -54,8 +55,19 @@ namespace {
 
 // glibc calls every initializer of the executable with (argc, argv, envp);
 // staticdl passes the same to its modules' initializers (Rust's std takes
-// std::env::args() from there).
-__attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**, char**) = set_init_args;
+// std::env::args() from there). And ld.so reads LD_LIBRARY_PATH once, at
+// startup: later changes to the environment do not move its search.
+OwnedStr g_library_path;
+bool g_has_library_path = false;
+
+void capture_startup(int argc, char** argv, char** envp) {
+  set_init_args(argc, argv, envp);
+  const char* p = safe_getenv("LD_LIBRARY_PATH");  // nullptr under AT_SECURE
+  g_has_library_path = p && OwnedStr::make(p, &g_library_path);
+}
+__attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**, char**) = capture_startup;
+
+const char* sys_library_path() { return g_has_library_path ? g_library_path.c_str() : nullptr; }
 
 // ---- the system scope ------------------------------------------------------
 
@@ -424,7 +436,7 @@ bool sys_may_define(uint32_t h_even) {
   return false;
 }
 
-const SystemScope kSystemScope = {sys_find, sys_has_library, sys_has_file, sys_may_define};
+const SystemScope kSystemScope = {sys_find, sys_has_library, sys_has_file, sys_may_define, sys_library_path};
 
 // ld.so's default directories for this architecture (after RPATH,
 // STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).

@@ -2,6 +2,8 @@
 #include <staticdl/testing.h>
 
 #include "fault.h"
+#include "ldcache.h"
+#include "registry.h"
 #include "tls.h"
 
 namespace {
@@ -26,4 +28,9 @@ extern "C" void staticdl_test_tls_reserve(unsigned long long* size, unsigned lon
   staticdl::TlsReserveInfo r = staticdl::tls_reserve_info();
   *size = r.size;
   *used = r.used;
+}
+
+extern "C" void staticdl_test_set_ld_cache(const char* path) {
+  staticdl::LoaderLock lock;
+  staticdl::ldcache_set_path(path);
 }

@@ -30,6 +30,10 @@ unsigned long long staticdl_test_tls_bytes(void);
 /* Static TLS reserve: total usable bytes and bytes in use. */
 void staticdl_test_tls_reserve(unsigned long long *size, unsigned long long *used);
 
+/* Hybrid mode: read this file instead of /etc/ld.so.cache (NULL: the
+ * default again). The string must stay valid. */
+void staticdl_test_set_ld_cache(const char *path);
+
 #ifdef __cplusplus
 }
 #endif
