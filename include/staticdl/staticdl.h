@@ -21,6 +21,25 @@
 extern "C" {
 #endif
 
+/* glibc's <dlfcn.h> has Dl_info, RTLD_DEFAULT and RTLD_NEXT only under
+ * _GNU_SOURCE, which this header cannot turn on when <dlfcn.h> came first:
+ * then it gives them itself, with glibc's layout and values. */
+#if defined(__GLIBC__) && !defined(__USE_GNU)
+typedef struct {
+  const char *dli_fname;
+  void *dli_fbase;
+  const char *dli_sname;
+  void *dli_saddr;
+} Dl_info;
+#endif
+#ifndef RTLD_DEFAULT
+#define RTLD_DEFAULT ((void *)0)
+#endif
+#ifndef RTLD_NEXT
+#define RTLD_NEXT ((void *)-1l)
+#endif
+struct dl_phdr_info;
+
 #ifndef RTLD_DI_LINKMAP
 #define RTLD_DI_LINKMAP 2
 #endif
