@@ -6,7 +6,10 @@
 //   R_AARCH64_GLOB_DAT   S + A
 //   R_AARCH64_JUMP_SLOT  S + A   (bound eagerly)
 //   R_AARCH64_RELATIVE   B + A
-//   R_AARCH64_IRELATIVE  (B + A)()
+//   R_AARCH64_IRELATIVE  (B + A)(hwcap | _IFUNC_ARG_HWCAP, &arg)
+// IFUNC resolvers are called as glibc's ld.so calls them (elf_ifunc_invoke):
+// x0 = AT_HWCAP with bit 62 (_IFUNC_ARG_HWCAP) set, saying that x1 points at
+// an __ifunc_arg_t {its size, AT_HWCAP, AT_HWCAP2} (call_ifunc).
 //   R_AARCH64_TLS_DTPMOD64  module id of S's object
 //   R_AARCH64_TLS_DTPREL64  S + A (offset in that object's block)
 //   R_AARCH64_TLS_TPREL64   block - tp + S + A (static TLS only)
@@ -16,6 +19,8 @@
 #pragma once
 
 #include <elf.h>
+#include <stdint.h>
+#include <sys/auxv.h>
 
 #ifndef R_AARCH64_IRELATIVE
 #define R_AARCH64_IRELATIVE 1032
@@ -28,6 +33,14 @@ struct AArch64 {
   static constexpr const char* kMachineName = "EM_AARCH64";
   static constexpr const char* kPlatform = "aarch64";
   static constexpr bool kUsesRela = true;
+
+  struct IfuncArg {  // glibc's __ifunc_arg_t
+    unsigned long size, hwcap, hwcap2;
+  };
+  static uintptr_t call_ifunc(uintptr_t resolver) {
+    IfuncArg arg{sizeof(IfuncArg), getauxval(AT_HWCAP), getauxval(26 /* AT_HWCAP2 */)};
+    return reinterpret_cast<uintptr_t (*)(unsigned long, const IfuncArg*)>(resolver)(arg.hwcap | (1ul << 62), &arg);
+  }
   static constexpr int32_t kLdCacheFlags = 0x0a03;  // ld.so.cache entry flags: FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64 (ldcache.h)
 
   static constexpr unsigned R_NONE = R_AARCH64_NONE;

@@ -12,6 +12,8 @@
 //   R_X86_64_JUMP_SLOT  S            (word64, bound eagerly: no lazy PLT)
 //   R_X86_64_RELATIVE   B + A        (word64)
 //   R_X86_64_IRELATIVE  (B + A)()    (word64: call the resolver)
+// IFUNC resolvers (IRELATIVE, STT_GNU_IFUNC symbols) are called as glibc's
+// ld.so calls them here: with no arguments (call_ifunc).
 //   R_X86_64_SIZE64     Z + A        (Z = st_size)
 //   R_X86_64_DTPMOD64   module id of S's object
 //   R_X86_64_DTPOFF64   S + A (offset in that object's block)
@@ -24,6 +26,7 @@
 #pragma once
 
 #include <elf.h>
+#include <stdint.h>
 
 namespace staticdl {
 
@@ -32,6 +35,8 @@ struct X86_64 {
   static constexpr const char* kMachineName = "EM_X86_64";
   static constexpr const char* kPlatform = "x86_64";
   static constexpr bool kUsesRela = true;
+
+  static uintptr_t call_ifunc(uintptr_t resolver) { return reinterpret_cast<uintptr_t (*)()>(resolver)(); }
   static constexpr int32_t kLdCacheFlags = 0x0303;  // ld.so.cache entry flags: FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 (ldcache.h)
 
   static constexpr unsigned R_NONE = R_X86_64_NONE;

@@ -27,6 +27,8 @@
 // constructor or destructor), and guarded by the caller's loader lock.
 #include "host.h"
 
+#include "arch.h"
+
 #include <fcntl.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -403,10 +405,7 @@ bool host_may_define(uint32_t h_even) {
 void* host_lookup(const SymName& n, const VersionReq& ver) {
   HostSymbol s;
   if (!host_find_symbol(n, ver, &s) || s.type == STT_TLS) return nullptr;
-  if (s.type == STT_GNU_IFUNC) {
-    using Resolver = void* (*)(unsigned long);
-    return reinterpret_cast<Resolver>(s.value)(getauxval(AT_HWCAP));
-  }
+  if (s.type == STT_GNU_IFUNC) return reinterpret_cast<void*>(Arch::call_ifunc(s.value));
   return reinterpret_cast<void*>(s.value);
 }
 

@@ -1,5 +1,7 @@
 #include "lookup.h"
 
+#include "arch.h"
+
 #include <string.h>
 
 #include <new>
@@ -146,10 +148,7 @@ const Vec<Module*>& local_scope(Module* m) { return m->root ? m->root->bfs : m->
 
 bool definition_ok(const Definition& d) { return !d.ifunc || !d.module || in_exec_segment(*d.module, d.value); }
 
-uintptr_t definition_address(const Definition& d) {
-  if (d.ifunc) return reinterpret_cast<uintptr_t (*)()>(d.value)();
-  return d.value;
-}
+uintptr_t definition_address(const Definition& d) { return d.ifunc ? Arch::call_ifunc(d.value) : d.value; }
 
 void lookup_detail::count_lookup(Module* m) {
   if (--m->index_countdown || !worth_indexing(m->syms)) return;

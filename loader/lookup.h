@@ -57,12 +57,13 @@ inline uintptr_t symbol_value(const Module& m, const Elf64_Sym& s) {
 
 // False when an IFUNC's resolver is not in its module's code.
 bool definition_ok(const Definition& d);
-// The address a definition resolves to, calling an IFUNC resolver.
 // Symbol s of m as a definition (its IFUNC resolver not yet called).
 inline Definition definition_of(Module& m, const Elf64_Sym& s) {
   return Definition{symbol_value(m, s), &s, &m, ELF64_ST_TYPE(s.st_info) == STT_GNU_IFUNC, s.st_size};
 }
 
+// The address a definition resolves to, calling an IFUNC resolver as the
+// architecture's ld.so does (Arch::call_ifunc).
 uintptr_t definition_address(const Definition& d);
 
 // ---- the scope walks, inline ----------------------------------------------

@@ -19,7 +19,6 @@ namespace staticdl {
 
 namespace {
 
-using IfuncResolver = uintptr_t (*)();
 
 // One relocation, decoded into a common shape for RELA and REL.
 struct Rel {
@@ -287,7 +286,7 @@ class Relocator {
       if (pass_ == 0) return defer(r);
       uintptr_t fn = m_.bias + a;
       if (!in_exec_segment(m_, fn)) return fail(Errc::BadElf, "%s: IRELATIVE resolver outside the code", name_);
-      (void)put64(p, m_.run_code ? reinterpret_cast<IfuncResolver>(fn)() : 0);
+      (void)put64(p, m_.run_code ? Arch::call_ifunc(fn) : 0);
       st_->irelative++;
       return Status::ok();
     }

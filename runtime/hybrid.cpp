@@ -17,9 +17,9 @@
 //             first by name (the object's soname or the path it was loaded
 //             from), then, once staticdl's search has opened a file, by
 //             file identity (st_dev, st_ino): another name of the same
-//             file, a symlink say, gets the loaded object. Neither opens a file of its
-//             own: asking glibc with dlopen(RTLD_NOLOAD) would make ld.so
-//             search and open each name a second time. Anything else is
+//             file, a symlink say, gets the loaded object. Neither opens a
+//             file of its own (dlopen(RTLD_NOLOAD) would make ld.so search
+//             for and open each name a second time). Anything else is
 //             loaded by staticdl.
 //   dladdr    addresses outside staticdl's modules go to glibc's dladdr.
 // Thread-local variables of system objects become offsets in module 1 (the
@@ -37,6 +37,7 @@
 
 #include <new>
 
+#include "arch.h"
 #include "debug.h"
 #include "host.h"
 #include "module.h"
@@ -104,10 +105,10 @@ bool glibc_find(void* handle, const SymName& n, const VersionReq& v, bool tls, H
 //   - no object defines the name: a miss, without asking glibc;
 //   - the first definition, in ld.so's load order, is in the executable's
 //     DT_NEEDED closure (ld.so's main search list) and is plain data or
-//     code, or on x86_64 an IFUNC (its resolver called as ld.so calls it):
-//     that is what glibc would return;
-//   - otherwise (an object glibc dlopen()ed, RTLD_LOCAL or not; an IFUNC
-//     elsewhere; STB_GNU_UNIQUE; TLS) glibc decides.
+//     code, or an IFUNC (its resolver called as ld.so calls it): that is
+//     what glibc would return;
+//   - otherwise (an object glibc dlopen()ed, RTLD_LOCAL or not;
+//     STB_GNU_UNIQUE; TLS) glibc decides.
 struct SysObject {
   SymbolTable syms;
   uintptr_t bias = 0;
@@ -298,16 +299,9 @@ __attribute__((always_inline)) inline bool sys_may_define_hash(uint32_t h) {
 // ---- lookups ------------------------------------------------------------------
 
 // An IFUNC of an object in ld.so's main search list (libc's memcpy,
-// strlen, ...) is resolved by calling its resolver as ld.so does on x86_64:
-// with no arguments (the CPU features are glibc's own, set up at startup).
-// That is what dlsym() would return, without its lock, error-catching frame
-// and second lookup. On other architectures ld.so passes arguments (aarch64:
-// AT_HWCAP and a struct), so glibc is asked there.
-#if defined(__x86_64__)
-constexpr bool kCallsIfuncs = true;
-#else
-constexpr bool kCallsIfuncs = false;
-#endif
+// strlen, ...) is resolved by calling its resolver as ld.so does
+// (Arch::call_ifunc): that is what dlsym() would return, without its lock,
+// error-catching frame and second lookup.
 
 // Binds to the first definition among `objs` (in order). `restricted`: a
 // handle's scope, where glibc is asked through that object's own handle.
@@ -318,8 +312,7 @@ bool find_in(const Vec<const SysObject*>& objs, bool restricted, const SymName& 
     if (i < 0) continue;
     const Elf64_Sym& s = o->syms.syms[i];
     int type = ELF64_ST_TYPE(s.st_info);
-    bool direct = o->main_scope && type != STT_TLS && ELF64_ST_BIND(s.st_info) != STB_GNU_UNIQUE &&
-                  (type != STT_GNU_IFUNC || kCallsIfuncs);
+    bool direct = o->main_scope && type != STT_TLS && ELF64_ST_BIND(s.st_info) != STB_GNU_UNIQUE;
     if (!direct && !restricted) return glibc_find(RTLD_DEFAULT, n, v, type == STT_TLS, out);
     if (!direct) {
       void* h = dlopen(o->path, RTLD_LAZY | RTLD_NOLOAD);
@@ -332,7 +325,7 @@ bool find_in(const Vec<const SysObject*>& objs, bool restricted, const SymName& 
     out->value = s.st_shndx == SHN_ABS ? s.st_value : o->bias + s.st_value;
     out->size = s.st_size;
     out->type = static_cast<unsigned char>(type);
-    if (type == STT_GNU_IFUNC) out->value = reinterpret_cast<uintptr_t (*)()>(out->value)(), out->type = STT_FUNC;
+    if (type == STT_GNU_IFUNC) out->value = Arch::call_ifunc(out->value), out->type = STT_FUNC;
     return true;
   }
   return false;
