@@ -37,9 +37,9 @@ const HostInfo& host_info();
 
 // Address of the host's default definition of `n`, or nullptr.
 // A versioned request binds to an unversioned host definition.
-// An STT_GNU_IFUNC definition is resolved (its resolver is called with
-// AT_HWCAP); an STT_TLS definition has no address and yields nullptr (see
-// host_find_symbol).
+// An STT_GNU_IFUNC definition is resolved (its resolver called as ld.so
+// calls it: Arch::call_ifunc); an STT_TLS definition has no address and
+// yields nullptr (see host_find_symbol).
 void* host_lookup(const SymName& n, const VersionReq& ver);
 
 // The raw definition behind host_lookup: `value` is the runtime address
