@@ -44,7 +44,7 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
   Input in;
   in.fd = fd;
   in.size = static_cast<uint64_t>(st.st_size);
-  in.has_id = true, in.dev = st.st_dev, in.ino = st.st_ino;
+  in.dev = st.st_dev, in.ino = st.st_ino;
   uint64_t want = in.size < sizeof in.head ? in.size : sizeof in.head;
   ssize_t r = sd_pread(fd, in.head, want, 0);  // a failed read is retried by Input::read
   in.head_len = r > 0 ? static_cast<uint32_t>(r) : 0;

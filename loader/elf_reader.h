@@ -28,9 +28,10 @@ struct Input {
   const uint8_t* mem = nullptr;
   ZstdSource* zstd = nullptr;  // set: a forward-only decompressed stream
   uint64_t size = 0;  // file size (fstat) or buffer size
-  // A file's identity (fstat at open), for "already loaded?" checks.
-  bool has_id = false;
+  // A file's identity (fstat at open), for "already loaded?" checks;
+  // valid when there is a file (fd >= 0).
   uint64_t dev = 0, ino = 0;
+  bool has_id() const { return fd >= 0; }
   // The file's first bytes, read once at open: the ELF header and (nearly
   // always) the program headers come from here, as glibc reads 832 bytes.
   uint32_t head_len = 0;

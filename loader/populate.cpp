@@ -5,6 +5,7 @@
 
 #include "elf_reader.h"
 #include "fault.h"
+#include "relr.h"
 
 namespace staticdl {
 
@@ -38,20 +39,8 @@ struct PageSet {
 };
 
 void mark_relr(PageSet& ps, const Module& m) {
-  const uint64_t* r = reinterpret_cast<const uint64_t*>(m.dyn.relr);
-  size_t n = m.dyn.relrsz / sizeof(uint64_t);
-  uintptr_t where = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint64_t e = r[i];
-    if (!(e & 1)) {
-      where = m.bias + e;
-      ps.mark(where);
-      where += 8;
-      continue;
-    }
-    if (e >> 1) ps.mark_span(where + 8 * __builtin_ctzll(e >> 1), where + 8 * (63 - __builtin_clzll(e >> 1)));
-    where += 63 * 8;
-  }
+  (void)for_each_relr(reinterpret_cast<const uint64_t*>(m.dyn.relr), m.dyn.relrsz / sizeof(uint64_t), m.bias,
+                      [&](uintptr_t p) { return ps.mark(p), true; });
 }
 
 // The pages of n RELA entries sorted by offset, reading one entry in

@@ -13,7 +13,7 @@
 // pointers, and the zero-initialized .PyRuntime at the end). Populating the
 // others would cost time and resident memory for nothing. The pages the
 // relocations write are found without reading every relocation:
-//   - DT_RELR: every entry (the table is a few words per page);
+//   - DT_RELR: every place it encodes (relr.h; the table is a few words per page);
 //   - the RELATIVE entries at the head of DT_RELA (DT_RELACOUNT of them,
 //     sorted by offset as linkers emit them): one entry in 64, and all
 //     entries only where two of those lie pages apart;

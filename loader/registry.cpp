@@ -131,7 +131,7 @@ Expected<Module*> load_one(const char* name, const Input& raw) {
     delete_module(m);
     return s.error();
   }
-  if (raw.has_id) m->dev = raw.dev, m->ino = raw.ino, m->has_identity = true;
+  if (raw.has_id()) m->dev = raw.dev, m->ino = raw.ino, m->has_identity = true;
   m->lm.l_addr = m->bias;
   m->lm.l_name = const_cast<char*>(m->name.c_str());
   m->lm.l_ld = reinterpret_cast<Elf64_Dyn*>(m->dyn.dynamic);

@@ -11,6 +11,7 @@
 #include "lookup.h"
 #include "populate.h"
 #include "range.h"
+#include "relr.h"
 #include "registry.h"
 #include "self_binding.h"
 #include "tls.h"
@@ -181,31 +182,19 @@ class Relocator {
     __builtin_prefetch(&t.gnu_buckets[t.gnu_bucket(h)]);
   }
 
-  // DT_RELR: a bitmap encoding of RELATIVE relocations (one word each).
+  // DT_RELR (relr.h): each place is checked, then gets B added.
   Status apply_relr() {
-    const uint64_t* r = reinterpret_cast<const uint64_t*>(m_.dyn.relr);
-    size_t n = m_.dyn.relrsz / sizeof(uint64_t);
-    uintptr_t where = 0;
-    for (size_t i = 0; i < n; i++) {
-      uint64_t e = r[i];
-      if (!(e & 1)) {
-        where = m_.bias + e;
-        STATICDL_TRY(check_place(where, 8));
-        add64(where, m_.bias);
-        where += 8;
-        st_->relative++;
-        continue;
-      }
-      if (!where) return fail(Errc::BadElf, "%s: DT_RELR bitmap entry before any address entry", name_);
-      for (uintptr_t p = where; e >>= 1; p += 8) {
-        if (!(e & 1)) continue;
-        STATICDL_TRY(check_place(p, 8));
-        add64(p, m_.bias);
-        st_->relative++;
-      }
-      where += 63 * 8;
-    }
-    return Status::ok();
+    Status s = Status::ok();
+    bool decoded = for_each_relr(reinterpret_cast<const uint64_t*>(m_.dyn.relr), m_.dyn.relrsz / sizeof(uint64_t),
+                                 m_.bias, [&](uintptr_t p) {
+                                   Status c = check_place(p, 8);
+                                   if (!c) return s = c, false;  // copied only on failure
+                                   add64(p, m_.bias);
+                                   st_->relative++;
+                                   return true;
+                                 });
+    if (!decoded && s) return fail(Errc::BadElf, "%s: DT_RELR bitmap entry before any address entry", name_);
+    return s;
   }
 
   Status table(uintptr_t addr, uint64_t size, bool rela) {

@@ -57,18 +57,18 @@ namespace {
 // glibc calls every initializer of the executable with (argc, argv, envp);
 // staticdl passes the same to its modules' initializers (Rust's std takes
 // std::env::args() from there). And ld.so reads LD_LIBRARY_PATH once, at
-// startup: later changes to the environment do not move its search.
+// startup: later changes to the environment do not move its search (an
+// empty value is no path, as in ld.so).
 OwnedStr g_library_path;
-bool g_has_library_path = false;
 
 void capture_startup(int argc, char** argv, char** envp) {
   set_init_args(argc, argv, envp);
   const char* p = safe_getenv("LD_LIBRARY_PATH");  // nullptr under AT_SECURE
-  g_has_library_path = p && OwnedStr::make(p, &g_library_path);
+  if (p) (void)OwnedStr::make(p, &g_library_path);
 }
 __attribute__((section(".init_array"), used)) void (*g_capture_args)(int, char**, char**) = capture_startup;
 
-const char* sys_library_path() { return g_has_library_path ? g_library_path.c_str() : nullptr; }
+const char* sys_library_path() { return g_library_path.empty() ? nullptr : g_library_path.c_str(); }
 
 // ---- the system scope ------------------------------------------------------
 

@@ -41,6 +41,19 @@ static inline void* open_or_die(const char* dir, const char* name, int flags) {
   return h;
 }
 
+/* Opens dir/name with the system loader's own dlopen (glibc's, in both
+ * programs), or exits with its dlerror() text. */
+static inline void* system_open_or_die(const char* dir, const char* name, int flags) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  void* h = dlopen(path, flags);
+  if (!h) {
+    printf("dlopen failed: %s\n", dlerror());
+    exit(1);
+  }
+  return h;
+}
+
 static inline void* sym_or_die(void* h, const char* name) {
   void* p = DL_SYM(h, name);
   if (!p) {

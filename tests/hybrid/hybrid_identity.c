@@ -12,13 +12,7 @@ typedef int (*bump_fn)(void);
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  char path[4096];
-  snprintf(path, sizeof path, "%s/libhy_ident.so", argv[1]);
-  void* g = dlopen(path, RTLD_NOW | RTLD_LOCAL); /* the system loader's */
-  if (!g) {
-    printf("dlopen failed: %s\n", dlerror());
-    return 1;
-  }
+  void* g = system_open_or_die(argv[1], "libhy_ident.so", RTLD_NOW | RTLD_LOCAL);
   bump_fn bump = (bump_fn)dlsym(g, "hy_ident_bump");
   printf("the system loader's copy: %d\n", bump());
   void* u = open_or_die(argv[1], "libhy_ident_user.so", RTLD_NOW);

@@ -10,13 +10,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   printf("before: %s\n", found(DL_SYM(RTLD_DEFAULT, "hy_second_value")));
   (void)DL_ERROR();
-  char path[4096];
-  snprintf(path, sizeof path, "%s/libhy_second.so", argv[1]);
-  void* g = dlopen(path, RTLD_NOW | RTLD_GLOBAL); /* the system loader's */
-  if (!g) {
-    printf("dlopen failed: %s\n", dlerror());
-    return 1;
-  }
+  void* g = system_open_or_die(argv[1], "libhy_second.so", RTLD_NOW | RTLD_GLOBAL);
   int (*value)(void) = (int (*)(void))DL_SYM(RTLD_DEFAULT, "hy_second_value");
   printf("after: %s, value %d\n", found((void*)value), value ? value() : -1);
   printf("a name nothing defines: %s\n", found(DL_SYM(RTLD_DEFAULT, "hy_no_such_symbol")));
