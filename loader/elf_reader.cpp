@@ -45,6 +45,8 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
   in.fd = fd;
   in.size = static_cast<uint64_t>(st.st_size);
   in.dev = st.st_dev, in.ino = st.st_ino;
+  in.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  in.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
   uint64_t want = in.size < sizeof in.head ? in.size : sizeof in.head;
   ssize_t r = sd_pread(fd, in.head, want, 0);  // a failed read is retried by Input::read
   in.head_len = r > 0 ? static_cast<uint32_t>(r) : 0;

@@ -23,6 +23,12 @@ class ZstdSource;
 
 // Where the bytes come from. For Fd, `fd` is borrowed; for Memory, `mem`;
 // for a zstd-compressed plugin, `zstd` (zstd_input.h).
+// A file's identity and version, as the relocation cache keys it.
+struct CacheKey {
+  uint64_t dev = 0, ino = 0, size = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+};
+
 struct Input {
   int fd = -1;
   const uint8_t* mem = nullptr;
@@ -31,7 +37,9 @@ struct Input {
   // A file's identity (fstat at open), for "already loaded?" checks;
   // valid when there is a file (fd >= 0).
   uint64_t dev = 0, ino = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;  // for the relocation cache (reloc_cache.h)
   bool has_id() const { return fd >= 0; }
+  CacheKey key() const { return {dev, ino, size, mtime_ns, ctime_ns}; }
   // The file's first bytes, read once at open: the ELF header and (nearly
   // always) the program headers come from here, as glibc reads 832 bytes.
   uint32_t head_len = 0;

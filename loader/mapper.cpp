@@ -5,8 +5,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "debug.h"
 #include "fault.h"
 #include "range.h"
+#include "reloc_cache.h"
 
 namespace staticdl {
 
@@ -29,6 +31,19 @@ static Status reserve(const char* name, uint64_t size, uint64_t align, uint64_t 
   if (start + total > end) munmap(reinterpret_cast<void*>(end), start + total - end);
   *out = Mapping(reinterpret_cast<void*>(aligned), size);
   return Status::ok();
+}
+
+// Reserves [at, at + size) if nothing is mapped there (MAP_FIXED_NOREPLACE,
+// Linux 4.17; an older kernel takes the address as a hint, so the result is
+// compared). False: the range is taken.
+static bool reserve_at(uintptr_t at, uint64_t size, Mapping* out) {
+  constexpr int kFixedNoReplace = 0x100000;
+  void* want = reinterpret_cast<void*>(at);
+  void* p = sd_mmap(want, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | kFixedNoReplace, -1, 0);
+  if (p == MAP_FAILED) return false;
+  if (p != want) return munmap(p, size), false;
+  *out = Mapping(p, size);
+  return true;
 }
 
 static Status map_fixed_anon(const char* name, uintptr_t at, uint64_t len, int prot) {
@@ -79,17 +94,17 @@ static void zero_file_tail(const Elf64_Phdr& ph, uintptr_t bias, uint64_t page) 
     memset(reinterpret_cast<void*>(file_end), 0, page - (file_end & (page - 1)));
 }
 
-// Maps `ph` from the fd, and the .bss pages after it.
-static Status file_segment(const char* name, const Elf64_Phdr& ph, const Input& in, uintptr_t bias, uint64_t page,
-                           int prot) {
+// Maps `ph` from fd at off (the file's, or the relocation cache's), and
+// the .bss pages after it.
+static Status file_segment(const char* name, const Elf64_Phdr& ph, int fd, uint64_t off, uintptr_t bias,
+                           uint64_t page, int prot) {
   uintptr_t start = page_down(bias + ph.p_vaddr, page);
-  uint64_t off = page_down(ph.p_offset, page);
   uintptr_t file_end = bias + ph.p_vaddr + ph.p_filesz;
   uint64_t file_map_end, mem_end;
   if (!page_up(file_end, page, &file_map_end) || !page_up(bias + ph.p_vaddr + ph.p_memsz, page, &mem_end))
     return fail(Errc::BadElf, "%s: invalid segment", name);
   if (ph.p_filesz) {
-    void* p = sd_mmap(reinterpret_cast<void*>(start), file_map_end - start, prot, MAP_PRIVATE | MAP_FIXED, in.fd,
+    void* p = sd_mmap(reinterpret_cast<void*>(start), file_map_end - start, prot, MAP_PRIVATE | MAP_FIXED, fd,
                       static_cast<off_t>(off));
     if (p == MAP_FAILED)
       return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
@@ -119,25 +134,59 @@ static Status check_page_separation(const char* name, const ElfImage& img) {
   return Status::ok();
 }
 
-Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m) {
-  STATICDL_TRY(check_page_separation(name, img));
-  STATICDL_TRY(reserve(name, img.max_vaddr - img.min_vaddr, img.align, img.page, &m.image));
-  m.bias = reinterpret_cast<uintptr_t>(m.image.data()) - img.min_vaddr;
-  if (!m.phdrs.reserve(img.phdrs.size())) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+// The segment's place in the cache file (reloc_cache.h): its pages follow
+// those of the writable segments before it, after one header page.
+static bool from_cache(const Elf64_Phdr& ph, const CachedPages* cache, uint64_t page, uint64_t* next_off,
+                       uint64_t* off) {
+  if (!cache || !(ph.p_flags & PF_W) || !ph.p_filesz) return false;
+  uint64_t end;
+  (void)page_up(ph.p_vaddr + ph.p_filesz, page, &end);  // checked by reloc_cache_wanted()
+  *off = *next_off;
+  *next_off += end - page_down(ph.p_vaddr, page);
+  return true;
+}
+
+static Status map_segments(const char* name, const ElfImage& img, const Input& in, Module& m,
+                           const CachedPages* cache) {
+  uint64_t next_off = img.page, off;
   for (const Elf64_Phdr& ph : img.phdrs) {
     (void)m.phdrs.push(ph);
     if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
     int prot = prot_of(ph.p_flags);
-    if (maps_file(ph, in, img.page))
-      STATICDL_TRY(file_segment(name, ph, in, m.bias, img.page, prot));
+    if (from_cache(ph, cache, img.page, &next_off, &off))
+      STATICDL_TRY(file_segment(name, ph, cache->fd.get(), off, m.bias, img.page, prot));
+    else if (maps_file(ph, in, img.page))
+      STATICDL_TRY(file_segment(name, ph, in.fd, page_down(ph.p_offset, img.page), m.bias, img.page, prot));
     else
       STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
     Segment s{m.bias + ph.p_vaddr, ph.p_memsz, ph.p_filesz, prot};
     if (!m.segments.push(s)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
   }
+  if (cache) {
+    Input c;
+    c.fd = cache->fd.get(), c.size = next_off;
+    STATICDL_TRY(check_unchanged_size(name, c));
+  }
+  return Status::ok();
+}
+
+Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m, const CachedPages* cache) {
+  STATICDL_TRY(check_page_separation(name, img));
+  uint64_t span = img.max_vaddr - img.min_vaddr;
+  if (cache && !reserve_at(cache->bias + img.min_vaddr, span, &m.image)) {
+    debug(DebugLibs, "relocation cache: the address of %s is taken; loading without the cache", name);
+    cache = nullptr;
+  }
+  if (!cache) STATICDL_TRY(reserve(name, span, img.align, img.page, &m.image));
+  m.cache_mapped = cache != nullptr;
+  m.relative_prefix = cache ? cache->relative_prefix : 0;
+  m.bias = reinterpret_cast<uintptr_t>(m.image.data()) - img.min_vaddr;
+  if (!m.phdrs.reserve(img.phdrs.size())) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+  STATICDL_TRY(map_segments(name, img, in, m, cache));
   if (!in.mem && !in.zstd) STATICDL_TRY(check_unchanged_size(name, in));
-  for (const Elf64_Phdr& ph : img.phdrs)
-    if (ph.p_type == PT_LOAD && ph.p_memsz && maps_file(ph, in, img.page)) zero_file_tail(ph, m.bias, img.page);
+  for (const Elf64_Phdr& ph : img.phdrs)  // a cached page has its tail zeroed
+    if (ph.p_type == PT_LOAD && ph.p_memsz && maps_file(ph, in, img.page) && !(cache && (ph.p_flags & PF_W)))
+      zero_file_tail(ph, m.bias, img.page);
   if (img.relro >= 0) {
     const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
     m.relro_start = page_down(m.bias + r.p_vaddr, img.page);

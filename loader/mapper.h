@@ -18,8 +18,13 @@
 
 namespace staticdl {
 
-// Fills m.image, m.bias, m.segments, m.phdrs and the RELRO range.
-Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m);
+struct CachedPages;  // reloc_cache.h
+
+// Fills m.image, m.bias, m.segments, m.phdrs and the RELRO range. With
+// `cache`, the span is placed at cache->bias + min_vaddr and the writable
+// file pages come from the cache file (m.cache_mapped); when that address
+// is taken, the object is mapped as without a cache.
+Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m, const CachedPages* cache);
 
 // mprotect(PROT_READ) of PT_GNU_RELRO, page-rounded inward as glibc does.
 Status apply_relro(const char* name, Module& m);

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "containers.h"
+#include "elf_reader.h"
 #include "expected.h"
 #include "symtab.h"
 #include "tls.h"
@@ -78,6 +79,14 @@ struct Module {
   dev_t dev = 0;
   ino_t ino = 0;
   bool has_identity = false;  // dev/ino valid (opened from a path or fd)
+
+  // The relocation cache (reloc_cache.h): the file's key, whether to store
+  // the relocated pages, and whether they were mapped from the cache (then
+  // relocation skips the first relative_prefix DT_RELA entries and every
+  // RELATIVE one, and writes only words that differ).
+  CacheKey cache_key;
+  bool cache_store = false, cache_mapped = false;
+  uint64_t relative_prefix = 0;
 
   Mapping image;
   uintptr_t bias = 0;  // runtime address = bias + p_vaddr

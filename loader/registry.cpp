@@ -13,6 +13,7 @@ extern "C" char** environ;
 #include "host.h"
 #include "mapper.h"
 #include "reloc.h"
+#include "reloc_cache.h"
 #include "search.h"
 #include "tls.h"
 #include "zstd_input.h"
@@ -121,7 +122,11 @@ Expected<Module*> load_one(const char* name, const Input& raw) {
   Module* m = new_module();
   if (!m) return no_memory(name);
   Status s = OwnedStr::make(name, &m->name) && dirname_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
-  if (s) s = map_image(name, *img, in, *m);
+  CachedPages cache;
+  bool want_cache = reloc_cache_wanted(*img, in);
+  bool cached = want_cache && reloc_cache_find(name, *img, in, &cache);
+  if (s) s = map_image(name, *img, in, *m, cached ? &cache : nullptr);
+  if (s && want_cache) m->cache_key = in.key(), m->cache_store = !m->cache_mapped;
   if (s) s = parse_dynamic(name, *img, *m);
   if (s && img->tls >= 0) {
     bool need_static = (m->dyn.flags & DF_STATIC_TLS) || has_static_tls_relocs(*m);

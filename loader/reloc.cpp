@@ -12,6 +12,7 @@
 #include "populate.h"
 #include "range.h"
 #include "relr.h"
+#include "reloc_cache.h"
 #include "registry.h"
 #include "self_binding.h"
 #include "tls.h"
@@ -53,14 +54,21 @@ class Relocator {
       known_ = static_cast<uint64_t*>(sd_calloc((m_.syms.nsyms + 63) / 64, sizeof(uint64_t)));
       if (!addr_ || !known_) free(addr_), free(known_), addr_ = nullptr, known_ = nullptr;
     }
-    uint64_t t0 = debug_clock_ns(DebugStatistics);
-    populate_relocated_pages(m_);
-    st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
+    if (!m_.cache_mapped) {  // a cached object's RELATIVE words are in place (reloc_cache.h)
+      uint64_t t0 = debug_clock_ns(DebugStatistics);
+      populate_relocated_pages(m_);
+      st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
+    }
     if (mostly_symbolic()) bind_own_symbols();
-    STATICDL_TRY(apply_relr());
-    STATICDL_TRY(table(m_.dyn.rela, m_.dyn.relasz, true));
+    if (!m_.cache_mapped) STATICDL_TRY(apply_relr());
+    uint64_t skip = m_.cache_mapped && m_.relative_prefix <= m_.dyn.relasz / sizeof(Elf64_Rela)
+                        ? m_.relative_prefix * sizeof(Elf64_Rela) : 0;
+    STATICDL_TRY(table(m_.dyn.rela ? m_.dyn.rela + skip : 0, m_.dyn.relasz - skip, true));
     STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
     STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
+    // Stored before any of this object's IFUNC resolvers runs: what they
+    // write into the object's data (libgcc's __cpu_model) is this process's.
+    if (m_.cache_store) reloc_cache_store(m_);
     pass_ = 1;
     for (const Rel& r : late_) STATICDL_TRY(one(r));
     return Status::ok();
@@ -86,12 +94,13 @@ class Relocator {
     const uintptr_t bias = m_.bias;
     if (!check_place(bias + e[0].r_offset, 8)) return 0;  // sets last_seg_, memsz >= 8
     const uintptr_t lo = last_seg_->start, span = last_seg_->memsz - 8;
+    const bool write = !m_.cache_mapped;
     size_t i = 0;
     for (; i < n; i++) {
       uintptr_t p = bias + e[i].r_offset;
       if (ELF64_R_TYPE(e[i].r_info) != Arch::R_RELATIVE || p - lo > span) break;  // p < lo wraps: fails too
       uint64_t v = bias + static_cast<uint64_t>(e[i].r_addend);
-      memcpy(reinterpret_cast<void*>(p), &v, 8);
+      if (write) memcpy(reinterpret_cast<void*>(p), &v, 8);
     }
     st_->relative += i;
     return i;
@@ -150,7 +159,7 @@ class Relocator {
       uintptr_t s, p = bias + e[i].r_offset;
       if (!word_symbolic(type) || p - lo > span || sym >= nsyms || !final_address(sym, &s)) break;
       uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e[i].r_addend) : 0);
-      memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
+      store(p, &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
     }
     st_->symbolic += i;
     return i;
@@ -268,7 +277,8 @@ class Relocator {
     STATICDL_TRY(check_place(p, wide ? 8 : 4));
     int64_t a = r.has_addend ? r.addend : (wide ? static_cast<int64_t>(get64(p)) : get32s(p));
     if (r.type == Arch::R_RELATIVE) {
-      (void)put64(p, m_.bias + a), st_->relative++;
+      if (!m_.cache_mapped) (void)put64(p, m_.bias + a);
+      st_->relative++;
       return Status::ok();
     }
     if (r.type == Arch::R_IRELATIVE) {
@@ -380,22 +390,29 @@ class Relocator {
     memcpy(&v, reinterpret_cast<const void*>(p), 4);
     return v;
   }
-  static void add64(uintptr_t p, uint64_t d) { (void)put64(p, get64(p) + d); }
+  void add64(uintptr_t p, uint64_t d) { (void)put64(p, get64(p) + d); }
 
-  static Status put64(uintptr_t p, uint64_t v) {
-    memcpy(reinterpret_cast<void*>(p), &v, 8);
+  // Every write to the object. Over pages mapped from the relocation cache
+  // only a word that differs is written: a page all of whose words match
+  // stays the page cache's, with no copy.
+  void store(uintptr_t p, const void* v, size_t n) {
+    if (!m_.cache_mapped || memcmp(reinterpret_cast<const void*>(p), v, n) != 0)
+      memcpy(reinterpret_cast<void*>(p), v, n);
+  }
+  Status put64(uintptr_t p, uint64_t v) {
+    store(p, &v, 8);
     return Status::ok();
   }
   Status put32s(const Rel& r, uintptr_t p, int64_t v) {
     if (v != static_cast<int32_t>(v)) return overflow(r);
     int32_t w = static_cast<int32_t>(v);
-    memcpy(reinterpret_cast<void*>(p), &w, 4);
+    store(p, &w, 4);
     return Status::ok();
   }
   Status put32u(const Rel& r, uintptr_t p, uint64_t v) {
     if (v != static_cast<uint32_t>(v)) return overflow(r);
     uint32_t w = static_cast<uint32_t>(v);
-    memcpy(reinterpret_cast<void*>(p), &w, 4);
+    store(p, &w, 4);
     return Status::ok();
   }
   Status overflow(const Rel& r) {

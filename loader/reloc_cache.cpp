@@ -1,0 +1,188 @@
+#include "reloc_cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "debug.h"
+#include "fault.h"
+#include "range.h"
+
+namespace staticdl {
+
+namespace {
+
+constexpr char kMagic[8] = {'s', 'd', 'l', 'r', 'e', 'l', 'c', '\n'};
+// Raised whenever what the loader writes into a cached page can change
+// (the relocation semantics) or the layout below does.
+constexpr uint32_t kVersion = 1;
+
+struct Header {
+  char magic[8];
+  uint32_t version;
+  uint32_t machine;
+  uint64_t page;
+  uint64_t dev, ino, size;
+  int64_t mtime_ns, ctime_ns;
+  uint64_t phdr_hash;
+  uint64_t bias;
+  uint64_t npages;           // data pages after the header page
+  uint64_t relative_prefix;  // leading DT_RELA entries that are all RELATIVE
+};
+
+const char* cache_dir() { return safe_getenv("STATICDL_RELOC_CACHE"); }
+
+uint64_t fnv1a(const void* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
+  const uint8_t* b = static_cast<const uint8_t*>(p);
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+  return h;
+}
+
+uint64_t phdr_hash(const Vec<Elf64_Phdr>& ph) {
+  uint64_t h = fnv1a(nullptr, 0);
+  for (const Elf64_Phdr& p : ph) h = fnv1a(&p, sizeof p, h);
+  return h;
+}
+
+// The cached runs: for each writable PT_LOAD with file bytes, its file
+// pages [page_down(p_vaddr), page_up(p_vaddr + p_filesz)), in order.
+template <typename Fn>
+bool for_each_run(const Vec<Elf64_Phdr>& phdrs, uint64_t page, Fn fn) {
+  for (const Elf64_Phdr& ph : phdrs) {
+    if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || !ph.p_filesz) continue;
+    uint64_t end;
+    if (!page_up(ph.p_vaddr + ph.p_filesz, page, &end)) return false;
+    if (!fn(page_down(ph.p_vaddr, page), end)) return false;
+  }
+  return true;
+}
+
+uint64_t count_pages(const Vec<Elf64_Phdr>& phdrs, uint64_t page) {
+  uint64_t n = 0;
+  for_each_run(phdrs, page, [&](uint64_t a, uint64_t e) { return n += (e - a) / page, true; });
+  return n;
+}
+
+// The directory, if it is one the effective user owns and only it may write.
+int open_dir(const char* dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0) {
+    debug(DebugLibs, "relocation cache: cannot open %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    debug(DebugLibs, "relocation cache: %s is not a directory only this user can write; not used", dir);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void file_name(uint64_t dev, uint64_t ino, char (&out)[64]) {
+  snprintf(out, sizeof out, "%llx-%llx.sdlrc", (unsigned long long)dev, (unsigned long long)ino);
+}
+
+Header expected_header(const Vec<Elf64_Phdr>& phdrs, const CacheKey& k, uint64_t page) {
+  Header h{};
+  memcpy(h.magic, kMagic, sizeof kMagic);
+  h.version = kVersion, h.machine = Arch::kMachine, h.page = page;
+  h.dev = k.dev, h.ino = k.ino, h.size = k.size, h.mtime_ns = k.mtime_ns, h.ctime_ns = k.ctime_ns;
+  h.phdr_hash = phdr_hash(phdrs);
+  h.npages = count_pages(phdrs, page);
+  return h;
+}
+
+// The header read from fd describes this object, and the file is the user's own and whole.
+bool valid(int fd, const Header& want, Header* got) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+    return false;
+  if (sd_pread(fd, got, sizeof *got, 0) != static_cast<ssize_t>(sizeof *got)) return false;
+  bool same = !memcmp(got->magic, want.magic, sizeof want.magic) && got->version == want.version &&
+              got->machine == want.machine && got->page == want.page && got->dev == want.dev &&
+              got->ino == want.ino && got->size == want.size && got->mtime_ns == want.mtime_ns &&
+              got->ctime_ns == want.ctime_ns && got->phdr_hash == want.phdr_hash && got->npages == want.npages;
+  return same && static_cast<uint64_t>(st.st_size) == (want.npages + 1) * want.page;
+}
+
+bool write_all(int fd, const void* p, size_t n, uint64_t off) {
+  const char* c = static_cast<const char*>(p);
+  while (n) {
+    ssize_t w = pwrite(fd, c, n, static_cast<off_t>(off));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    c += w, off += static_cast<uint64_t>(w), n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// The number of leading DT_RELA entries that are RELATIVE (at most DT_RELACOUNT).
+uint64_t relative_prefix(const Module& m) {
+  const Elf64_Rela* r = reinterpret_cast<const Elf64_Rela*>(m.dyn.rela);
+  uint64_t n = m.dyn.relasz / sizeof(Elf64_Rela), i = 0;
+  if (m.dyn.relacount < n) n = m.dyn.relacount;
+  while (r && i < n && ELF64_R_TYPE(r[i].r_info) == Arch::R_RELATIVE) i++;
+  return i;
+}
+
+// The header (its page's rest a hole), then the runs at page k + 1, to fd.
+bool write_cache(int fd, const Module& m, Header h, uint64_t page) {
+  h.bias = m.bias, h.relative_prefix = relative_prefix(m);
+  if (!write_all(fd, &h, sizeof h, 0)) return false;
+  uint64_t off = page;
+  return for_each_run(m.phdrs, page, [&](uint64_t a, uint64_t e) {
+    bool ok = write_all(fd, reinterpret_cast<const void*>(m.bias + a), e - a, off);
+    return off += e - a, ok;
+  });
+}
+
+}  // namespace
+
+bool reloc_cache_wanted(const ElfImage& img, const Input& in) {
+  if (!in.has_id() || in.mem || in.zstd || !cache_dir()) return false;
+  for (const Elf64_Phdr& ph : img.phdrs)
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) && ph.p_filesz && ((ph.p_vaddr - ph.p_offset) & (img.page - 1)))
+      return false;  // copied, not mapped (mapper.cpp)
+  return count_pages(img.phdrs, img.page) != 0;
+}
+
+bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, CachedPages* out) {
+  Fd dir(open_dir(cache_dir()));
+  if (dir.get() < 0) return false;
+  char file[64];
+  file_name(in.dev, in.ino, file);
+  Fd fd(openat(dir.get(), file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  Header want = expected_header(img.phdrs, in.key(), img.page), got;
+  if (fd.get() < 0 || !valid(fd.get(), want, &got) || (got.bias & (img.align - 1))) {
+    debug(DebugLibs, "relocation cache: no valid entry %s for %s", file, name);
+    return false;
+  }
+  out->fd = static_cast<Fd&&>(fd);
+  out->bias = got.bias, out->relative_prefix = got.relative_prefix;
+  return true;
+}
+
+void reloc_cache_store(const Module& m) {
+  static const uint64_t page = runtime_page_size();
+  Fd dir(open_dir(cache_dir()));
+  if (dir.get() < 0) return;
+  char file[64], tmp[96];
+  file_name(m.cache_key.dev, m.cache_key.ino, file);
+  snprintf(tmp, sizeof tmp, ".%s.%d.tmp", file, static_cast<int>(getpid()));
+  Fd fd(openat(dir.get(), tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  bool ok = fd.get() >= 0 && write_cache(fd.get(), m, expected_header(m.phdrs, m.cache_key, page), page) &&
+            fdatasync(fd.get()) == 0 && renameat(dir.get(), tmp, dir.get(), file) == 0;
+  if (!ok) {
+    debug(DebugLibs, "relocation cache: cannot store %s for %s: %s", file, m.name.c_str(), strerror(errno));
+    if (fd.get() >= 0) unlinkat(dir.get(), tmp, 0);
+    return;
+  }
+  debug(DebugLibs, "relocation cache: stored %s for %s", file, m.name.c_str());
+}
+
+}  // namespace staticdl
