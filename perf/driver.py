@@ -14,8 +14,15 @@ every benchmark once, in a fixed order, before round r+1 starts, so a busy
 moment on the machine hits all loaders alike. Reported: the median and the
 min-max over rounds; a ratio is computed per round (the two processes ran
 back to back) and its median and min-max reported.
+
+Real libraries (--hybrid-bindir) also get a "staticdl+cache" row for dlopen:
+the same staticdl binary with the opt-in relocation cache
+(STATICDL_RELOC_CACHE=<a private directory made for the run, removed at the
+end>), primed by one untimed run per library before the rounds, and paired
+per round against glibc like the staticdl row.
 """
 import argparse
+import atexit
 import datetime
 import glob
 import json
@@ -27,6 +34,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -205,11 +213,14 @@ HYBRID_CASES = [
     ("real_sqlite3", "libsqlite3.so.0", lambda: find_system_lib("libsqlite3.so.0"), {}),
 ]
 HYBRID_METRICS = ("value", "faults", "minflt", "majflt", "objects", "rss_kb", "warm_ns")
+# staticdl's opt-in relocation cache: the loader row that sets it, and its variable
+CACHE_LOADER, CACHE_ENV = "staticdl+cache", "STATICDL_RELOC_CACHE"
 
 
-def hybrid_benchmarks(hb):
-    """The real-library cases; hb = the perf/hybrid build directory. Returns
-    (benchmarks, ratios, skipped {case: reason}, libraries {case: path})."""
+def hybrid_benchmarks(hb, cache_dir=None):
+    """The real-library cases; hb = the perf/hybrid build directory;
+    cache_dir: the relocation cache of the staticdl+cache rows (none without).
+    Returns (benchmarks, ratios, skipped {case: reason}, libraries {case: path})."""
     hosts = {"staticdl": os.path.join(hb, "bin", "bench_hybrid_staticdl"),
              "glibc": os.path.join(hb, "bin", "bench_hybrid_glibc")}
     warm = os.path.join(hb, "plugins", "libsmall.so")
@@ -225,14 +236,18 @@ def hybrid_benchmarks(hb):
             continue
         libs[case] = path
         ids = {}
-        for loader in ("staticdl", "glibc"):
+        # staticdl+cache last: staticdl and glibc stay back to back, and so do glibc and it
+        loaders = [("staticdl", "staticdl", {}), ("glibc", "glibc", genv)]
+        if cache_dir:
+            loaders.append((CACHE_LOADER, "staticdl", {CACHE_ENV: cache_dir}))
+        for loader, host, env in loaders:
             x = Bench("%s/%s/system" % (case, loader), case, loader, os.path.basename(path), "ms",
-                      [hosts[loader], "open", path, warm], metrics=HYBRID_METRICS,
-                      env=genv if loader == "glibc" else {}, group="hybrid", bindir=hb)
+                      [hosts[host], "open", path, warm], metrics=HYBRID_METRICS, env=env, group="hybrid", bindir=hb)
             out.append(x)
             ids[loader] = x.id
-        ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.8, "staticdl/glibc"))
-        ratios.append(Ratio(ids["staticdl"], ids["glibc"], None, "staticdl/glibc faults", metric="faults"))
+        for loader in ("staticdl", CACHE_LOADER):
+            if loader in ids:
+                ratios += open_ratios(ids[loader], ids["glibc"], loader)
     # 3. dlsym throughput over every defined symbol of libLLVM-14 (~44k):
     # through the handle, RTLD_DEFAULT, and misses (reported with the
     # synthetic dlsym rows).
@@ -247,6 +262,33 @@ def hybrid_benchmarks(hb):
                 ids[loader] = x.id
             ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.5, "staticdl/glibc"))
     return out, ratios, skipped, libs
+
+
+def open_ratios(num, glibc, loader):
+    """A real library's dlopen against glibc's: time (the target) and faults."""
+    what = loader + "/glibc" + (" (opt-in relocation cache)" if loader == CACHE_LOADER else "")
+    return [Ratio(num, glibc, 0.8, what), Ratio(num, glibc, None, what + " faults", metric="faults")]
+
+
+def private_cache_dir():
+    """A new relocation cache directory for this run (mode 0700, as the
+    loader requires), removed when the driver exits."""
+    d = tempfile.mkdtemp(prefix="staticdl-perf-reloc-cache-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def prime_reloc_cache(benches, cache_dir, keep_going):
+    """One untimed run of every staticdl+cache benchmark before the rounds:
+    the first process to load a library writes its cache files, the timed
+    ones map them. Output discarded; a failure is reported as in the rounds.
+    Returns the cases primed (runs that succeeded) and the directory's files."""
+    primed = [x for x in benches if x.loader == CACHE_LOADER and execute(x, keep_going, "priming run (untimed)")]
+    files = {f: os.path.getsize(os.path.join(cache_dir, f)) for f in sorted(os.listdir(cache_dir))}
+    if primed and not files:
+        print("perf: note: the priming runs left %s empty (a loader without the relocation cache ignores %s): "
+              "the %s rows measure plain staticdl" % (cache_dir, CACHE_ENV, CACHE_LOADER), file=sys.stderr, flush=True)
+    return {"dir": cache_dir, "primed": [x.case for x in primed], "files": files}
 
 
 STAT_RE = re.compile(r"staticdl: (.*): (\d+) objects, relocations: (\d+) relative, (\d+) symbolic, (\d+) irelative")
@@ -300,17 +342,27 @@ def fail_bench(bench, msg, keep_going):
     print("perf: %s FAILED (dropped from the remaining rounds): %s" % (bench.id, msg), file=sys.stderr, flush=True)
 
 
-def run_one(bench, rnd, keep_going=False):
-    if bench.error:
-        return
+def execute(bench, keep_going, what=""):
+    """One run of the benchmark's command: the finished process, or None
+    once a failure (timeout, exit status) has been reported."""
     env = dict(os.environ, **bench.env) if bench.env else None
+    pre = what + ": " if what else ""
     try:
         r = subprocess.run(bench.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300, env=env)
     except subprocess.TimeoutExpired:
-        return fail_bench(bench, "timed out: %s" % command_line(bench), keep_going)
+        return fail_bench(bench, "%stimed out: %s" % (pre, command_line(bench)), keep_going)
     if r.returncode != 0:
-        return fail_bench(bench, "%s: %s\n%s" % (exit_text(r.returncode), command_line(bench), r.stderr.strip()),
-                          keep_going)
+        return fail_bench(bench, "%s%s: %s\n%s" % (pre, exit_text(r.returncode), command_line(bench),
+                                                   r.stderr.strip()), keep_going)
+    return r
+
+
+def run_one(bench, rnd, keep_going=False):
+    if bench.error:
+        return
+    r = execute(bench, keep_going)
+    if r is None:
+        return
     vals = {}
     for line in r.stdout.splitlines():
         k, _, v = line.partition(" ")
@@ -423,12 +475,16 @@ def main():
     if not a.bindir and not a.hybrid_bindir:
         ap.error("--bindir and/or --hybrid-bindir")
     rounds = 1 if a.quick else a.rounds
+    if os.environ.pop(CACHE_ENV, None) is not None:  # only the staticdl+cache rows get one
+        print("perf: %s unset for the benchmarks (the %s rows set their own)" % (CACHE_ENV, CACHE_LOADER),
+              file=sys.stderr, flush=True)
     benches, ratios, n = [], [], None
     if a.bindir:
         benches, ratios, n = benchmarks(a.bindir, a.quick)
-    skipped, libs = {}, {}
+    skipped, libs, cache_dir = {}, {}, None
     if a.hybrid_bindir:
-        hb, hr, skipped, libs = hybrid_benchmarks(a.hybrid_bindir)
+        cache_dir = private_cache_dir()
+        hb, hr, skipped, libs = hybrid_benchmarks(a.hybrid_bindir, cache_dir)
         benches += hb
         ratios += hr
     if a.only:
@@ -442,7 +498,8 @@ def main():
         raise SystemExit("perf: TLS plugins without the expected access sequence: %s" % ", ".join(bad))
     if a.hybrid_bindir:
         chk["hybrid"] = {"libraries": libs, "skipped": skipped,
-                         "statistics": hybrid_statistics(benches, a.keep_going)}
+                         "statistics": hybrid_statistics(benches, a.keep_going),
+                         "reloc_cache": prime_reloc_cache(benches, cache_dir, a.keep_going)}
     t0 = datetime.datetime.now()
     for r in range(rounds):
         for x in benches:
@@ -526,6 +583,17 @@ def result_text(r, miss):
     return "-" if r["pass"] is None else ("pass" if r["pass"] else miss)
 
 
+def mm(r):
+    """A result's median (min-max)."""
+    if not r or r["median"] is None:
+        return "FAILED" if r and r["error"] else "-"
+    return "%s (%s-%s)" % (fmt(r["median"]), fmt(r["min"]), fmt(r["max"]))
+
+
+def ratio_text(r):
+    return "-" if not r or r["median"] is None else "%.2f (%.2f-%.2f)" % (r["median"], r["min"], r["max"])
+
+
 def hybrid_table(res):
     """The real-library table (markdown, also printed on stdout)."""
     st = res["checks"].get("hybrid", {}).get("statistics", {})
@@ -534,11 +602,6 @@ def hybrid_table(res):
     o = ["| library (case) | objects loaded | relocations (staticdl statistics) | staticdl ms | glibc ms "
          "| ratio (paired) | target | result | faults staticdl | faults glibc |",
          "|---|---:|---|---:|---:|---:|---:|---|---:|---:|"]
-
-    def mm(r):
-        if not r or r["median"] is None:
-            return "FAILED" if r and r["error"] else "-"
-        return "%s (%s-%s)" % (fmt(r["median"]), fmt(r["min"]), fmt(r["max"]))
 
     cases = []
     for r in res["results"]:
@@ -553,11 +616,11 @@ def hybrid_table(res):
         rel = ("%d relative, %d symbolic, %d irelative" % (stat["relative"], stat["symbolic"], stat["irelative"])
                if "relative" in stat else stat.get("error", "-"))
         r = rat.get((s_id, "value"))
-        ratio = "-" if not r or r["median"] is None else "%.2f (%.2f-%.2f)" % (r["median"], r["min"], r["max"])
         o.append("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            lib, case, "%g" % objs["median"] if objs and objs["median"] is not None else "-", rel, mm(s), mm(g), ratio,
-            target_text(r, "≤") if r else "-", result_text(r, "**MISS**") if r else "-",
+            lib, case, "%g" % objs["median"] if objs and objs["median"] is not None else "-", rel, mm(s), mm(g),
+            ratio_text(r), target_text(r, "≤") if r else "-", result_text(r, "**MISS**") if r else "-",
             mm(byid.get(s_id + ":faults")), mm(byid.get(g_id + ":faults"))))
+        o += cache_line(case, byid, rat)
     for case, why in res["checks"].get("hybrid", {}).get("skipped", {}).items():
         o.append("| (%s) | skipped: %s | | | | | | | | |" % (case, why))
     envs = sorted({c.split(" bin/")[0] for k, c in res["commands"].items()
@@ -567,7 +630,51 @@ def hybrid_table(res):
         o.append("glibc runs with a non-default environment: %s" % "; ".join(
             "%s: `%s`" % (k.split("/")[0], c.split(" bin/")[0]) for k, c in res["commands"].items()
             if "/glibc/" in k and "=" in c.split(" ")[0]))
+    return o + cache_note(res) + hybrid_status(res)
+
+
+def cache_line(case, byid, rat):
+    """The staticdl+cache row of a library, under its staticdl/glibc line:
+    time, ratio and faults in the staticdl columns, against the same glibc runs."""
+    c_id = "%s/%s/system" % (case, CACHE_LOADER)
+    if c_id not in byid:
+        return []
+    r = rat.get((c_id, "value"))
+    return ["| ↳ %s: opt-in relocation cache | | | %s | | %s | %s | %s | %s | |" % (
+        CACHE_LOADER, mm(byid[c_id]), ratio_text(r), target_text(r, "≤") if r else "-",
+        result_text(r, "**MISS**") if r else "-", mm(byid.get(c_id + ":faults")))]
+
+
+def cache_note(res):
+    """What the staticdl+cache rows ran with, and a warning when the cache stayed empty."""
+    rc = res["checks"].get("hybrid", {}).get("reloc_cache") or {}
+    if not rc.get("primed"):
+        return []
+    o = ["", "%s rows: the staticdl binary with `%s=<private directory>` (opt-in; off by default), primed by one "
+         "untimed run per library; ratio against the same glibc runs, paired per round." % (CACHE_LOADER, CACHE_ENV)]
+    if rc["files"]:
+        o[-1] += " Cache after priming: %d files, %.0f KiB." % (len(rc["files"]), sum(rc["files"].values()) / 1024)
+    else:
+        o[-1] += " **The cache directory stayed empty after priming: these rows measured staticdl without a cache.**"
     return o
+
+
+def hybrid_status(res):
+    """The real-library target (dlopen <= 0.8x glibc) for staticdl as it is
+    by default and, separately, with its opt-in relocation cache."""
+    o = []
+    labels = (("staticdl", "staticdl (default)"), (CACHE_LOADER, "%s (opt-in %s)" % (CACHE_LOADER, CACHE_ENV)))
+    for loader, label in labels:
+        rs = [r for r in res["ratios"] if r["group"] == "hybrid" and r["metric"] == "value"
+              and r["target"] is not None and r["num"].split("/")[1] == loader]
+        if not rs:
+            continue
+        ok = sum(1 for r in rs if r["pass"])
+        each = ", ".join("%s %s" % (r["num"].split("/")[0], "FAILED" if r["median"] is None else "%.3f×" % r["median"])
+                         for r in rs)
+        o.append("- %s: %d of %d libraries ≤ %g× glibc: %s (%s)" % (
+            label, ok, len(rs), rs[0]["target"], "pass" if ok == len(rs) else "**MISS**", each))
+    return ["", "Status against the real-libraries target (dlopen, median of the paired ratios):", ""] + o if o else []
 
 
 def markdown(res):
@@ -600,7 +707,8 @@ def markdown(res):
         o.append("")
     if "hybrid" in res["checks"]:
         o.append("Real libraries, hybrid mode (`perf/hybrid`): dlopen(RTLD_NOW) in ms, median (min-max) over rounds; "
-                 "ratio = staticdl/glibc paired per round; faults = minor + major page faults during the dlopen.\n")
+                 "ratio = staticdl/glibc paired per round; faults = minor + major page faults during the dlopen; "
+                 "↳ staticdl+cache: the same with staticdl's opt-in relocation cache.\n")
         o += hybrid_table(res)
         o.append("")
     if res["failed"]:
