@@ -1,9 +1,10 @@
-// AT_SECURE: environment search paths and $ORIGIN are ignored.
+// AT_SECURE: environment search paths, $ORIGIN and the relocation cache are ignored.
 #include <doctest/doctest.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debug.h"
+#include "reloc_cache.h"
 #include "search.h"
 
 using namespace staticdl;
@@ -41,4 +42,21 @@ TEST_CASE("secure mode ignores STATICDL_LIBRARY_PATH and $ORIGIN") {
   REQUIRE(secure.n == 1);
   CHECK(strcmp(secure.paths[0], "/fixed/libx.so") == 0);
   unsetenv("STATICDL_LIBRARY_PATH");
+}
+
+TEST_CASE("secure mode ignores STATICDL_RELOC_CACHE") {
+  ElfImage img;
+  Elf64_Phdr data{};
+  data.p_type = PT_LOAD, data.p_flags = PF_R | PF_W;
+  data.p_offset = 0x1000, data.p_vaddr = 0x2000, data.p_filesz = data.p_memsz = 0x100;
+  REQUIRE(img.phdrs.push(data));
+  Input in;
+  in.fd = 0;  // a file (Input::has_id)
+  setenv("STATICDL_RELOC_CACHE", "/cache", 1);
+  CHECK(reloc_cache_wanted(img, in));
+  g_force_secure_for_tests = true;
+  CHECK_FALSE(reloc_cache_wanted(img, in));
+  g_force_secure_for_tests = false;
+  unsetenv("STATICDL_RELOC_CACHE");
+  CHECK_FALSE(reloc_cache_wanted(img, in));
 }

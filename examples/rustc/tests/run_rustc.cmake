@@ -1,5 +1,5 @@
 # One examples/rustc test case:
-#   cmake -DCASE=<version|hello|proc_macro|type_error|codegen_units>
+#   cmake -DCASE=<version|hello|proc_macro|type_error|codegen_units|hello_cached>
 #         -DHOST=<rustc host> -DRUSTC=<toolchain rustc> -DSYSROOT=<sysroot>
 #         -DSRC=<examples/rustc/tests> -DWORK=<scratch dir> -P run_rustc.cmake
 # Prints "skipped: <reason>" (the tests' SKIP_REGULAR_EXPRESSION) when no
@@ -86,6 +86,25 @@ elseif(CASE STREQUAL "codegen_units")
   run(y "${WORK}/cgu_ref")
   if(NOT x_out STREQUAL y_out OR x_out STREQUAL "")
     message(FATAL_ERROR "cgu printed '${x_out}', the toolchain's build '${y_out}'")
+  endif()
+elseif(CASE STREQUAL "hello_cached")
+  # The relocation cache (README, "Relocation cache"): the first compile
+  # stores librustc_driver's and libLLVM's relocated pages, the second maps
+  # every object from them and must build the same program.
+  file(MAKE_DIRECTORY "${WORK}/cache")
+  file(CHMOD "${WORK}/cache" DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+  foreach(n 1 2)
+    run(c${n} ${CMAKE_COMMAND} -E env "STATICDL_RELOC_CACHE=${WORK}/cache" STATICDL_DEBUG=libs
+        "${HOST}" --edition 2021 "${SRC}/hello.rs" -o hello${n})
+    expect_ok(c${n} "compiling hello.rs (run ${n})")
+    run(x${n} "${WORK}/hello${n}")
+    if(NOT x${n}_out STREQUAL "Hello, world!\n")
+      message(FATAL_ERROR "hello (run ${n}) printed '${x${n}_out}'")
+    endif()
+  endforeach()
+  expect_match("${c1_err}" "relocation cache: stored [^\n]*librustc_driver" "the first run's trace")
+  if(c2_err MATCHES "relocation cache: (stored|no valid entry)[^\n]*")
+    message(FATAL_ERROR "the second run did not map everything from the cache: ${CMAKE_MATCH_0}")
   endif()
 else()
   message(FATAL_ERROR "run_rustc.cmake: unknown CASE '${CASE}'")
