@@ -54,6 +54,8 @@ class Relocator {
       known_ = static_cast<uint64_t*>(sd_calloc((m_.syms.nsyms + 63) / 64, sizeof(uint64_t)));
       if (!addr_ || !known_) free(addr_), free(known_), addr_ = nullptr, known_ = nullptr;
     }
+    if (m_.cache_mapped && !reloc_cache_storable(m_))  // a cache file not written by reloc_cache_store()
+      return fail(Errc::BadElf, "%s: relocation cache entry for an object with DT_REL relocations", name_);
     if (!m_.cache_mapped) {  // a cached object's RELATIVE words are in place (reloc_cache.h)
       uint64_t t0 = debug_clock_ns(DebugStatistics);
       populate_relocated_pages(m_);

@@ -151,6 +151,10 @@ bool reloc_cache_wanted(const ElfImage& img, const Input& in) {
   return count_pages(img.phdrs, img.page) != 0;
 }
 
+// DT_REL entries keep their addend in the place, which a cached page has
+// overwritten with the relocated value: such objects are not cached.
+bool reloc_cache_storable(const Module& m) { return !m.dyn.relsz && (!m.dyn.pltrelsz || m.dyn.pltrel == DT_RELA); }
+
 bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, CachedPages* out) {
   Fd dir(open_dir(cache_dir()));
   if (dir.get() < 0) return false;
@@ -169,6 +173,7 @@ bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, Ca
 
 void reloc_cache_store(const Module& m) {
   static const uint64_t page = runtime_page_size();
+  if (!reloc_cache_storable(m)) return;
   Fd dir(open_dir(cache_dir()));
   if (dir.get() < 0) return;
   char file[64], tmp[96];

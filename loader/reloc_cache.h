@@ -62,6 +62,10 @@ bool reloc_cache_wanted(const ElfImage& img, const Input& in);
 // Opens and validates the cache file of `in`. False: no usable cache.
 bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, CachedPages* out);
 
+// Whether m's relocations can be redone over cached pages: every table
+// carries its addends (RELA, RELR).
+bool reloc_cache_storable(const Module& m);
+
 // Stores m's relocated writable file pages (m.cache_store set by the
 // load): called by relocate() before the IFUNC pass.
 // Failures only leave no cache (STATICDL_DEBUG=libs says why).
