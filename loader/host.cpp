@@ -60,7 +60,8 @@ struct Slot {  // .symtab hash table entry; index == 0 means empty
 };
 
 struct State {
-  bool ready = false;
+  bool ready = false;         // host_info()
+  bool layout_ready = false;  // host_layout()
   HostInfo info;
   uintptr_t lo = 0, hi = 0;  // span of the PT_LOAD segments
   SymbolTable dyn;           // source == Dynsym
@@ -358,11 +359,16 @@ bool host_provides_file(const char* name, uint64_t dev, uint64_t ino) {
   return g_system && g_system->has_file(name, dev, ino);
 }
 
+const HostInfo& host_layout() {
+  if (!g.layout_ready) g.layout_ready = true, (void)find_phdrs();  // phdr stays null when not found
+  return g.info;
+}
+
 const HostInfo& host_info() {
   if (!g.ready) {
     g.ready = true;
     read_path();
-    if (find_phdrs() && !load_dynsym()) load_symtab();
+    if (host_layout().phdr && !load_dynsym()) load_symtab();
   }
   return g.info;
 }

@@ -35,6 +35,10 @@ struct HostInfo {
 // Not thread-safe by itself: call under the loader lock.
 const HostInfo& host_info();
 
+// Only bias, phdr and phnum (from the auxiliary vector): what TLS setup
+// needs, without reading the executable's path and symbols. Same locking.
+const HostInfo& host_layout();
+
 // Address of the host's default definition of `n`, or nullptr.
 // A versioned request binds to an unversioned host definition.
 // An STT_GNU_IFUNC definition is resolved (its resolver called as ld.so

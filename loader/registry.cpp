@@ -366,7 +366,7 @@ void collect() {
 Module* host_handle() {
   Registry& r = reg();
   if (!r.host_ready) {
-    const HostInfo& h = host_info();
+    const HostInfo& h = host_layout();
     (void)OwnedStr::make("", &r.host.name);
     r.host.lm.l_addr = h.bias;
     r.host.lm.l_name = const_cast<char*>(r.host.name.c_str());

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "debug.h"
@@ -112,6 +113,20 @@ static bool search_cache(const char* name, TryPath try_path, void* ctx) {
   return try_path(path.c_str(), ctx);
 }
 
+// The program's directory: $ORIGIN in LD_LIBRARY_PATH, as ld.so expands
+// it there (from /proc/self/exe). Empty when unknown: such elements are skipped.
+static const char* program_origin() {
+  static OwnedStr origin;
+  static bool done = false;
+  if (!done) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    done = n <= 0 || dirname_of(exe, &origin);
+  }
+  return origin.c_str();
+}
+
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
   if (strchr(name, '/')) return try_path(name, ctx);
   debug(DebugLibs, "find library=%s", name);
@@ -119,7 +134,8 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   if (!from.runpath && search_list(from.rpath, name, from.origin, "RPATH", try_path, ctx)) return true;
   if (search_list(safe_getenv("STATICDL_LIBRARY_PATH"), name, from.origin, "STATICDL_LIBRARY_PATH", try_path, ctx))
     return true;
-  if (sys && sys->library_path && search_list(sys->library_path(), name, nullptr, "LD_LIBRARY_PATH", try_path, ctx))
+  if (sys && sys->library_path && search_list(sys->library_path(), name, program_origin(), "LD_LIBRARY_PATH", try_path,
+                                                      ctx))
     return true;
   if (search_list(from.runpath, name, from.origin, "RUNPATH", try_path, ctx)) return true;
   if (sys && search_cache(name, try_path, ctx)) return true;

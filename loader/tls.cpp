@@ -103,7 +103,7 @@ void free_thread(void* p) {
 void locate_reserve() {
   if (g.reserve_ready) return;
   g.reserve_ready = true;
-  const HostInfo& h = host_info();
+  const HostInfo& h = host_layout();
   const unsigned char* mine = &staticdl_tls_reserve[0];
   g.reserve_tpoff = static_cast<intptr_t>(reinterpret_cast<uintptr_t>(mine) - thread_pointer());
   for (uint16_t i = 0; h.phdr && i < h.phnum; i++) {

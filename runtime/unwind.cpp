@@ -97,7 +97,7 @@ void on_unloading(Module& m) {
 
 #if !STATICDL_HYBRID
 bool host_object(uintptr_t pc, dl_find_object* r) {
-  const HostInfo& h = host_info();
+  const HostInfo& h = host_layout();
   uintptr_t lo = UINTPTR_MAX, hi = 0, eh = 0;
   for (uint16_t i = 0; i < h.phnum; i++) {
     const Elf64_Phdr& ph = h.phdr[i];
