@@ -134,8 +134,8 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   if (!from.runpath && search_list(from.rpath, name, from.origin, "RPATH", try_path, ctx)) return true;
   if (search_list(safe_getenv("STATICDL_LIBRARY_PATH"), name, from.origin, "STATICDL_LIBRARY_PATH", try_path, ctx))
     return true;
-  if (sys && sys->library_path && search_list(sys->library_path(), name, program_origin(), "LD_LIBRARY_PATH", try_path,
-                                                      ctx))
+  const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
+  if (llp && search_list(llp, name, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH", try_path, ctx))
     return true;
   if (search_list(from.runpath, name, from.origin, "RUNPATH", try_path, ctx)) return true;
   if (sys && search_cache(name, try_path, ctx)) return true;
