@@ -34,7 +34,13 @@ struct Header {
   uint64_t relative_prefix;  // leading DT_RELA entries that are all RELATIVE
 };
 
-const char* cache_dir() { return safe_getenv("STATICDL_RELOC_CACHE"); }
+OwnedStr g_dir;      // staticdl_set_reloc_cache()'s choice
+bool g_dir_set = false;
+
+const char* cache_dir() {
+  if (g_dir_set) return g_dir.empty() ? nullptr : g_dir.c_str();
+  return safe_getenv("STATICDL_RELOC_CACHE");
+}
 
 uint64_t fnv1a(const void* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
   const uint8_t* b = static_cast<const uint8_t*>(p);
@@ -142,6 +148,13 @@ bool write_cache(int fd, const Module& m, Header h, uint64_t page) {
 }
 
 }  // namespace
+
+bool reloc_cache_set_dir(const char* dir) {
+  OwnedStr d;
+  if (dir && *dir && !OwnedStr::make(dir, &d)) return false;
+  g_dir = static_cast<OwnedStr&&>(d), g_dir_set = true;
+  return true;
+}
 
 bool reloc_cache_wanted(const ElfImage& img, const Input& in) {
   if (!in.has_id() || in.mem || in.zstd || !cache_dir()) return false;

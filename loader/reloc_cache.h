@@ -55,6 +55,10 @@ struct CachedPages {
   uint64_t relative_prefix = 0;  // leading DT_RELA entries known to be RELATIVE
 };
 
+// The directory staticdl_set_reloc_cache() chose (nullptr: off); until
+// it is called, STATICDL_RELOC_CACHE's. False: out of memory.
+bool reloc_cache_set_dir(const char* dir);
+
 // Whether the cache applies to `in`: a directory is configured and the
 // object is a plain file whose writable segments are mapped from it.
 bool reloc_cache_wanted(const ElfImage& img, const Input& in);

@@ -24,6 +24,7 @@
 #include "host.h"
 #include "lookup.h"
 #include "registry.h"
+#include "reloc_cache.h"
 #include "runtime.h"
 #include "search.h"
 #include "tls.h"
@@ -343,6 +344,11 @@ int staticdl_add_symbols(const struct staticdl_symbol* symbols, size_t count) {
 int staticdl_add_search_dir(const char* dir) {
   LoaderLock lock;
   return add_search_dir(dir) ? 0 : -1;
+}
+
+int staticdl_set_reloc_cache(const char* dir) {
+  LoaderLock lock;
+  return reloc_cache_set_dir(dir) ? 0 : -1;
 }
 
 const char* staticdl_version(void) { return STATICDL_VERSION; }

@@ -112,6 +112,15 @@ int staticdl_add_symbols(const struct staticdl_symbol *symbols, size_t count);
  * DT_RUNPATH, like ld.so's system directories). Returns 0 or -1. */
 int staticdl_add_search_dir(const char *dir);
 
+/* The relocation cache (README, "Relocation cache"): relocated writable
+ * pages kept in `dir` and mapped again by later processes, at the address
+ * of the first load. Overrides STATICDL_RELOC_CACHE (which is ignored
+ * under AT_SECURE; this call is the program's own choice and is not);
+ * NULL turns the cache off. The directory must belong to the effective
+ * user and not be writable by group or others, or it is not used.
+ * Returns 0, or -1 when out of memory. */
+int staticdl_set_reloc_cache(const char *dir);
+
 /* Plugins embedded in the host (cmake/StaticdlEmbed.cmake generates the
  * table; images may be zstd-compressed). */
 struct staticdl_embedded {

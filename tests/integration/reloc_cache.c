@@ -10,7 +10,8 @@
  * cache directory changed. staticdl only: glibc has no such cache.
  *
  *   reloc_cache <plugin dir>
- *   reloc_cache <lib dir> child [<address to block>]
+ *   reloc_cache <lib dir> child [block=<address> | api=<dir> | api-off]
+ * (block: map a page there first; api: staticdl_set_reloc_cache() first)
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -22,12 +23,18 @@
 #include <unistd.h>
 
 #include "common.h"
+#include <staticdl/staticdl.h>
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-static const char *cache_dir(void) { return getenv("STATICDL_RELOC_CACHE"); }
+static const char *g_api_dir;
+
+static const char *cache_dir(void) {
+  const char *d = g_api_dir ? g_api_dir : getenv("STATICDL_RELOC_CACHE");
+  return d ? d : "/nonexistent";
+}
 
 /* Distinct cache files in /proc/self/maps. */
 static int mapped_cache_files(void) {
@@ -46,10 +53,14 @@ static int mapped_cache_files(void) {
   return n;
 }
 
-static int child(const char *dir, const char *block) {
-  void *want = block ? (void *)(uintptr_t)strtoull(block, NULL, 16) : NULL;
+static int child(const char *dir, const char *opt) {
+  void *want = opt && !strncmp(opt, "block=", 6) ? (void *)(uintptr_t)strtoull(opt + 6, NULL, 16) : NULL;
   if (want && mmap(want, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != want)
     printf("  cannot block %p\n", want);
+  if (opt && !strncmp(opt, "api", 3)) {
+    g_api_dir = !strncmp(opt, "api=", 4) ? opt + 4 : NULL;
+    printf("  staticdl_set_reloc_cache(%s) = %d\n", g_api_dir ? "<cache>" : "NULL", staticdl_set_reloc_cache(g_api_dir));
+  }
   char path[4096];
   snprintf(path, sizeof path, "%s/librc_top.so", dir);
   void *h = dlopen(path, RTLD_NOW);
@@ -170,9 +181,9 @@ int main(int argc, char **argv) {
   long long top_size = file_size(top);
   run("2. second process: both mapped from the cache", NULL, 1);
 
-  char block[32];
+  char block[64];
   unlink(dep);
-  snprintf(block, sizeof block, "%lx", g_prev_dep);
+  snprintf(block, sizeof block, "block=%lx", g_prev_dep);
   run("3. the dependency's cache removed, its address taken: librc_top.so's cached pointers into it are stale",
       block, 1);
 
@@ -180,7 +191,7 @@ int main(int argc, char **argv) {
   run("4. librc_top.so's cache truncated: not used, and stored again", NULL, 0);
   printf("  stored again whole: %s\n", file_size(top) == top_size ? "yes" : "no");
 
-  snprintf(block, sizeof block, "%lx", g_prev_base);
+  snprintf(block, sizeof block, "block=%lx", g_prev_base);
   run("5. librc_top.so's cached address taken: loaded elsewhere, and stored again", block, 1);
   run("6. the next process: at the new address, from the cache", NULL, 1);
 
@@ -201,6 +212,12 @@ int main(int argc, char **argv) {
   run("10. no such cache directory: loaded as without a cache", NULL, 0);
   setenv("STATICDL_RELOC_CACHE", g_cache, 1);
   run("11. both mapped again", NULL, 0);
+
+  run("12. staticdl_set_reloc_cache(NULL) over the variable: no cache", "api-off", 0);
+  unsetenv("STATICDL_RELOC_CACHE");
+  char api[600];
+  snprintf(api, sizeof api, "api=%s", g_cache);
+  run("13. staticdl_set_reloc_cache(dir) without the variable: both mapped", api, 0);
 
   char cmd[700];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
