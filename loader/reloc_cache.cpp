@@ -147,6 +147,15 @@ bool write_cache(int fd, const Module& m, Header h, uint64_t page) {
   });
 }
 
+// A new file named tmp in dirfd; one left by a process that died before
+// renaming it (and had this pid) is replaced.
+int create_temp(int dirfd, const char* tmp) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+  int fd = openat(dirfd, tmp, kFlags, 0600);
+  if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0) fd = openat(dirfd, tmp, kFlags, 0600);
+  return fd;
+}
+
 }  // namespace
 
 bool reloc_cache_set_dir(const char* dir) {
@@ -192,7 +201,7 @@ void reloc_cache_store(const Module& m) {
   char file[64], tmp[96];
   file_name(m.cache_key.dev, m.cache_key.ino, file);
   snprintf(tmp, sizeof tmp, ".%s.%d.tmp", file, static_cast<int>(getpid()));
-  Fd fd(openat(dir.get(), tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  Fd fd(create_temp(dir.get(), tmp));
   bool ok = fd.get() >= 0 && write_cache(fd.get(), m, expected_header(m.phdrs, m.cache_key, page), page) &&
             fdatasync(fd.get()) == 0 && renameat(dir.get(), tmp, dir.get(), file) == 0;
   if (!ok) {
