@@ -42,15 +42,15 @@ const char* cache_dir() {
   return safe_getenv("STATICDL_RELOC_CACHE");
 }
 
-uint64_t fnv1a(const void* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
-  const uint8_t* b = static_cast<const uint8_t*>(p);
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
-  return h;
-}
-
+// FNV-1a over the program headers, a word at a time (Elf64_Phdr is 7 words).
 uint64_t phdr_hash(const Vec<Elf64_Phdr>& ph) {
-  uint64_t h = fnv1a(nullptr, 0);
-  for (const Elf64_Phdr& p : ph) h = fnv1a(&p, sizeof p, h);
+  static_assert(sizeof(Elf64_Phdr) % 8 == 0, "whole words");
+  uint64_t h = 0xcbf29ce484222325ull, w;
+  for (const Elf64_Phdr& p : ph)
+    for (size_t i = 0; i < sizeof p; i += 8) {
+      memcpy(&w, reinterpret_cast<const char*>(&p) + i, 8);
+      h = (h ^ w) * 0x100000001b3ull;
+    }
   return h;
 }
 
