@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "arch.h"
 #include "debug.h"
 #include "fault.h"
@@ -73,6 +75,9 @@ uint64_t count_pages(const Vec<Elf64_Phdr>& phdrs, uint64_t page) {
   return n;
 }
 
+// Owned by the effective user, and no one else may write it.
+bool users_own(const struct stat& st) { return st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)); }
+
 // The directory, if it is one the effective user owns and only it may write.
 int open_dir(const char* dir) {
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -81,7 +86,7 @@ int open_dir(const char* dir) {
     debug(DebugLibs, "relocation cache: cannot open %s: %s", dir, strerror(errno));
     return -1;
   }
-  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+  if (fstat(fd, &st) != 0 || !users_own(st)) {
     debug(DebugLibs, "relocation cache: %s is not a directory only this user can write; not used", dir);
     close(fd);
     return -1;
@@ -106,8 +111,7 @@ Header expected_header(const Vec<Elf64_Phdr>& phdrs, const CacheKey& k, uint64_t
 // The header read from fd describes this object, and the file is the user's own and whole.
 bool valid(int fd, const Header& want, Header* got) {
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
-    return false;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !users_own(st)) return false;
   if (sd_pread(fd, got, sizeof *got, 0) != static_cast<ssize_t>(sizeof *got)) return false;
   bool same = !memcmp(got->magic, want.magic, sizeof want.magic) && got->version == want.version &&
               got->machine == want.machine && got->page == want.page && got->dev == want.dev &&
@@ -161,7 +165,7 @@ int create_temp(int dirfd, const char* tmp) {
 bool reloc_cache_set_dir(const char* dir) {
   OwnedStr d;
   if (dir && *dir && !OwnedStr::make(dir, &d)) return false;
-  g_dir = static_cast<OwnedStr&&>(d), g_dir_set = true;
+  g_dir = std::move(d), g_dir_set = true;
   return true;
 }
 
@@ -188,7 +192,7 @@ bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, Ca
     debug(DebugLibs, "relocation cache: no valid entry %s for %s", file, name);
     return false;
   }
-  out->fd = static_cast<Fd&&>(fd);
+  out->fd = std::move(fd);
   out->bias = got.bias, out->relative_prefix = got.relative_prefix;
   return true;
 }
