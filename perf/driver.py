@@ -15,11 +15,13 @@ moment on the machine hits all loaders alike. Reported: the median and the
 min-max over rounds; a ratio is computed per round (the two processes ran
 back to back) and its median and min-max reported.
 
-Real libraries (--hybrid-bindir) also get a "staticdl+cache" row for dlopen:
-the same staticdl binary with the opt-in relocation cache
-(STATICDL_RELOC_CACHE=<a private directory made for the run, removed at the
-end>), primed by one untimed run per library before the rounds, and paired
-per round against glibc like the staticdl row.
+Real libraries (--hybrid-bindir) and the synthetic load cases also get a
+"staticdl+cache" row for dlopen: the same staticdl binary with the opt-in
+relocation cache (STATICDL_RELOC_CACHE=<a private directory made for the run,
+one per build directory, removed at the end>), primed by one untimed run per
+library before the rounds, and paired per round against glibc (the synthetic
+rows: without a target, which is the default loader's; load_relative also
+against the floor).
 """
 import argparse
 import atexit
@@ -53,8 +55,9 @@ class Ratio:
         self.num, self.den, self.target, self.what, self.metric = num, den, target, what, metric
 
 
-def benchmarks(b, quick):
-    """The benchmark list; b = the perf build directory."""
+def benchmarks(b, quick, cache_dir=None):
+    """The benchmark list; b = the perf build directory; cache_dir: the
+    relocation cache of the staticdl+cache load rows (none without)."""
     size = "quick" if quick else "full"
     n = None
     bin_ = lambda x: os.path.join(b, "bin", x)
@@ -99,6 +102,15 @@ def benchmarks(b, quick):
                 ratios.append(Ratio(s, ids[("musl", "muslgcc")], None, "staticdl/musl"))
         if v == "bsym" and ("glibc", "gcc") in ids and ("floor", "gcc") in ids:
             ratios.append(Ratio(ids[("glibc", "gcc")], ids[("floor", "gcc")], None, "glibc/floor"))
+        # staticdl+cache last: the rows above keep their order and neighbours
+        for cc in ("zig", "gcc") if cache_dir else ():
+            if ("staticdl", cc) not in ids:
+                continue
+            c = add("%s/%s/%s" % (case, CACHE_LOADER, cc), case, CACHE_LOADER, "synth_%s_%s" % (cc, v), "ms",
+                    [hosts["staticdl"], "open", synth(cc, v), small["staticdl"]], env={CACHE_ENV: cache_dir})
+            for den in (("glibc", "gcc"), ("floor", cc)):
+                if den in ids:
+                    ratios.append(Ratio(c, ids[den], None, ratio_what(CACHE_LOADER, den[0])))
 
     # 3. dlsym
     reps = "1" if quick else "5"
@@ -264,9 +276,14 @@ def hybrid_benchmarks(hb, cache_dir=None):
     return out, ratios, skipped, libs
 
 
+def ratio_what(loader, den):
+    """A ratio's label: <loader>/<den>, the cache's marked opt-in."""
+    return loader + "/" + den + (" (opt-in relocation cache)" if loader == CACHE_LOADER else "")
+
+
 def open_ratios(num, glibc, loader):
     """A real library's dlopen against glibc's: time (the target) and faults."""
-    what = loader + "/glibc" + (" (opt-in relocation cache)" if loader == CACHE_LOADER else "")
+    what = ratio_what(loader, "glibc")
     return [Ratio(num, glibc, 0.8, what), Ratio(num, glibc, None, what + " faults", metric="faults")]
 
 
@@ -279,16 +296,18 @@ def private_cache_dir():
 
 
 def prime_reloc_cache(benches, cache_dir, keep_going):
-    """One untimed run of every staticdl+cache benchmark before the rounds:
-    the first process to load a library writes its cache files, the timed
-    ones map them. Output discarded; a failure is reported as in the rounds.
-    Returns the cases primed (runs that succeeded) and the directory's files."""
-    primed = [x for x in benches if x.loader == CACHE_LOADER and execute(x, keep_going, "priming run (untimed)")]
+    """One untimed run of every benchmark using cache_dir (the staticdl+cache
+    rows) before the rounds: the first process to load a library writes its
+    cache files, the timed ones map them. Output discarded; a failure is
+    reported as in the rounds. Returns the benchmarks primed (runs that
+    succeeded) and the directory's files."""
+    primed = [x for x in benches if x.env.get(CACHE_ENV) == cache_dir
+              and execute(x, keep_going, "priming run (untimed)")]
     files = {f: os.path.getsize(os.path.join(cache_dir, f)) for f in sorted(os.listdir(cache_dir))}
     if primed and not files:
         print("perf: note: the priming runs left %s empty (a loader without the relocation cache ignores %s): "
               "the %s rows measure plain staticdl" % (cache_dir, CACHE_ENV, CACHE_LOADER), file=sys.stderr, flush=True)
-    return {"dir": cache_dir, "primed": [x.case for x in primed], "files": files}
+    return {"dir": cache_dir, "primed": [x.id for x in primed], "files": files}
 
 
 STAT_RE = re.compile(r"staticdl: (.*): (\d+) objects, relocations: (\d+) relative, (\d+) symbolic, (\d+) irelative")
@@ -478,9 +497,10 @@ def main():
     if os.environ.pop(CACHE_ENV, None) is not None:  # only the staticdl+cache rows get one
         print("perf: %s unset for the benchmarks (the %s rows set their own)" % (CACHE_ENV, CACHE_LOADER),
               file=sys.stderr, flush=True)
-    benches, ratios, n = [], [], None
-    if a.bindir:
-        benches, ratios, n = benchmarks(a.bindir, a.quick)
+    benches, ratios, n, synth_cache = [], [], None, None
+    if a.bindir:  # a directory of its own: each cache note counts its own rows' files
+        synth_cache = private_cache_dir()
+        benches, ratios, n = benchmarks(a.bindir, a.quick, synth_cache)
     skipped, libs, cache_dir = {}, {}, None
     if a.hybrid_bindir:
         cache_dir = private_cache_dir()
@@ -496,6 +516,8 @@ def main():
     bad = [f for f, v in chk["tls_disassembly"].items() if not v["ok"]]
     if bad:
         raise SystemExit("perf: TLS plugins without the expected access sequence: %s" % ", ".join(bad))
+    if a.bindir:
+        chk["reloc_cache"] = prime_reloc_cache(benches, synth_cache, a.keep_going)
     if a.hybrid_bindir:
         chk["hybrid"] = {"libraries": libs, "skipped": skipped,
                          "statistics": hybrid_statistics(benches, a.keep_going),
@@ -551,6 +573,7 @@ def main():
             print("%-*s %-16s %8s %16s %8s %s" % (w2, r["num"], r["den"].split("/", 1)[1], fmt3(r["median"]),
                                                   fmt3(r["min"]) + "-" + fmt3(r["max"]), target_text(r, "<="),
                                                   result_text(r, "MISS")))
+        print("\n".join(synth_cache_note(res)))
         print("\nrelocations (readelf -rW):")
         for f, c in chk["relocations"].items():
             print("  %-28s %s" % (f, ", ".join("%s %d" % (k[9:], v) for k, v in sorted(c.items()))))
@@ -630,7 +653,7 @@ def hybrid_table(res):
         o.append("glibc runs with a non-default environment: %s" % "; ".join(
             "%s: `%s`" % (k.split("/")[0], c.split(" bin/")[0]) for k, c in res["commands"].items()
             if "/glibc/" in k and "=" in c.split(" ")[0]))
-    return o + cache_note(res) + hybrid_status(res)
+    return o + cache_note(res["checks"].get("hybrid", {}).get("reloc_cache")) + hybrid_status(res)
 
 
 def cache_line(case, byid, rat):
@@ -645,18 +668,24 @@ def cache_line(case, byid, rat):
         result_text(r, "**MISS**") if r else "-", mm(byid.get(c_id + ":faults")))]
 
 
-def cache_note(res):
-    """What the staticdl+cache rows ran with, and a warning when the cache stayed empty."""
-    rc = res["checks"].get("hybrid", {}).get("reloc_cache") or {}
-    if not rc.get("primed"):
+def cache_note(rc, against="the same glibc runs"):
+    """What the staticdl+cache rows ran with (rc: their prime_reloc_cache()),
+    and a warning when the cache stayed empty."""
+    if not rc or not rc.get("primed"):
         return []
     o = ["", "%s rows: the staticdl binary with `%s=<private directory>` (opt-in; off by default), primed by one "
-         "untimed run per library; ratio against the same glibc runs, paired per round." % (CACHE_LOADER, CACHE_ENV)]
+         "untimed run per library; ratio against %s, paired per round." % (CACHE_LOADER, CACHE_ENV, against)]
     if rc["files"]:
         o[-1] += " Cache after priming: %d files, %.0f KiB." % (len(rc["files"]), sum(rc["files"].values()) / 1024)
     else:
         o[-1] += " **The cache directory stayed empty after priming: these rows measured staticdl without a cache.**"
     return o
+
+
+def synth_cache_note(res):
+    """cache_note() of the synthetic load rows: no target, the targets are the default loader's."""
+    return cache_note(res["checks"].get("reloc_cache"), "the same glibc runs (load_relative: and the floor of "
+                      "the same plugin), without a target (the targets are for staticdl's default)")
 
 
 def hybrid_status(res):
@@ -699,6 +728,7 @@ def markdown(res):
             o.append("| %s | %s | %s | %s-%s | %s | %s |" % (r["num"], r["den"].split("/", 1)[1], fmt3(r["median"]),
                                                              fmt3(r["min"]), fmt3(r["max"]), target_text(r, "<="),
                                                              result_text(r, "**MISS**")))
+        o += synth_cache_note(res)
         o.append("")
         o.append("| plugin | relocations (readelf -rW) |")
         o.append("|---|---|")
