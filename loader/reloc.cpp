@@ -154,6 +154,7 @@ class Relocator {
     if (!known_ || !last_seg_ || last_seg_->memsz < 8) return 0;
     const uintptr_t bias = m_.bias, lo = last_seg_->start, span = last_seg_->memsz - 8;
     const uint32_t nsyms = m_.syms.nsyms;
+    const bool compare = m_.cache_mapped;  // store()'s test, in a register
     size_t i = 0;
     for (; i < n; i++) {
       if (i + 2 * kAhead < n) prefetch_ahead(e + i);
@@ -161,7 +162,7 @@ class Relocator {
       uintptr_t s, p = bias + e[i].r_offset;
       if (!word_symbolic(type) || p - lo > span || sym >= nsyms || !final_address(sym, &s)) break;
       uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e[i].r_addend) : 0);
-      store(p, &v, 8);  // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64)
+      if (!compare || get64(p) != v) memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (x86_64 GLOB_DAT/JUMP_SLOT: S)
     }
     st_->symbolic += i;
     return i;
