@@ -125,9 +125,12 @@ class Relocator {
   // instead of in relocation order, which GNU ld makes the hash order of
   // the names: cache misses at every step.
   void bind_own_symbols() {
-    Definition d;
-    for (uint32_t i = m_.syms.gnu_symoffset; i < m_.syms.nsyms; i++)
-      if (bind_to_self(m_, i, &d) && !d.ifunc) remember_address(i, d.value);
+    bind_all_to_self(
+        m_,
+        [](void* self, uint32_t i, const Definition& d) {
+          if (!d.ifunc) static_cast<Relocator*>(self)->remember_address(i, d.value);
+        },
+        this);
   }
 
   static bool word_symbolic(uint32_t type) {

@@ -67,6 +67,40 @@ bool first_in(const Vec<Module*>& scope, const Module& m, uint32_t h, bool* reac
   return true;
 }
 
+// Appends the symbol tables of `scope` up to m to *ahead (all of them when
+// m is not in it). False when out of memory.
+bool tables_before(const Vec<Module*>& scope, const Module& m, Vec<const SymbolTable*>* ahead, bool* reached) {
+  for (Module* e : scope) {
+    if (e == &m) return *reached = true, true;
+    if (!ahead->push(&e->syms)) return false;
+  }
+  return true;
+}
+
+// The objects a lookup from m asks before m (global scope, then m's local
+// scope), unless m binds symbolically. False when m is in neither scope
+// (no reference of m is bound here) or out of memory.
+bool scope_ahead(Module& m, Vec<const SymbolTable*>* ahead) {
+  if (m.dyn.symbolic) return true;
+  bool reached = false;
+  if (!tables_before(global_scope(), m, ahead, &reached)) return false;
+  if (!reached && !tables_before(local_scope(&m), m, ahead, &reached)) return false;
+  return reached;
+}
+
+// Symbol i is the one a lookup of its name (hash *h) in m stops at, and no
+// builtin override or (but for -Bsymbolic) the host may define the name.
+bool candidate(const Module& m, uint32_t i, uint32_t* h) {
+  const SymbolTable& t = m.syms;
+  if (!stored_gnu_hash(t, i, h) || !plain_definition(t, i) || !lookup_reaches(t, i, *h)) return false;
+  return !builtin_override_may_match(*h) && (m.dyn.symbolic || !host_may_define(*h));
+}
+
+bool definition(Module& m, uint32_t i, Definition* out) {
+  *out = definition_of(m, m.syms.syms[i]);
+  return definition_ok(*out);  // a bad IFUNC: the ordinary path reports it
+}
+
 }  // namespace
 
 bool stored_gnu_hash(const SymbolTable& t, uint32_t i, uint32_t* h_even) {
@@ -82,18 +116,26 @@ bool may_define_either(const SymbolTable& t, uint32_t h_even) {
 }
 
 bool bind_to_self(Module& m, uint32_t i, Definition* out) {
-  const SymbolTable& t = m.syms;
   uint32_t h;
-  if (!stored_gnu_hash(t, i, &h) || !plain_definition(t, i) || !lookup_reaches(t, i, h)) return false;
-  if (debug_flags() & (DebugSymbols | DebugBindings)) return false;  // the ordinary path traces
-  if (builtin_override_may_match(h)) return false;
+  if ((debug_flags() & (DebugSymbols | DebugBindings)) || !candidate(m, i, &h)) return false;  // tracing: the ordinary path
   if (!m.dyn.symbolic) {
     bool reached = false;
-    if (host_may_define(h) || !first_in(global_scope(), m, h, &reached)) return false;
+    if (!first_in(global_scope(), m, h, &reached)) return false;
     if (!reached && (!first_in(local_scope(&m), m, h, &reached) || !reached)) return false;
   }
-  *out = definition_of(m, t.syms[i]);
-  return definition_ok(*out);  // a bad IFUNC: the ordinary path reports it
+  return definition(m, i, out);
+}
+
+void bind_all_to_self(Module& m, void (*fn)(void* ctx, uint32_t i, const Definition& d), void* ctx) {
+  Vec<const SymbolTable*> ahead;
+  if ((debug_flags() & (DebugSymbols | DebugBindings)) || !scope_ahead(m, &ahead)) return;
+  Definition d;
+  for (uint32_t i = m.syms.gnu_symoffset, h; i < m.syms.nsyms; i++) {
+    if (!candidate(m, i, &h)) continue;
+    bool clear = true;
+    for (const SymbolTable* e : ahead) clear = clear && !may_define_either(*e, h);
+    if (clear && definition(m, i, &d)) fn(ctx, i, d);
+  }
 }
 
 }  // namespace staticdl

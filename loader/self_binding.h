@@ -38,6 +38,10 @@ namespace staticdl {
 // shortcut, call resolve_reference.
 bool bind_to_self(Module& m, uint32_t i, Definition* out);
 
+// bind_to_self() for every symbol of m's GNU hash table, in table order,
+// with the scope gathered once: fn(ctx, i, definition) for each one bound.
+void bind_all_to_self(Module& m, void (*fn)(void* ctx, uint32_t i, const Definition& d), void* ctx);
+
 // The GNU hash of symbol i as stored in t's chain array, bit 0 cleared.
 // False when i is not in t's GNU hash table.
 bool stored_gnu_hash(const SymbolTable& t, uint32_t i, uint32_t* h_even);
