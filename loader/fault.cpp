@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace staticdl {
@@ -29,9 +30,11 @@ int sd_mprotect(void* addr, size_t len, int prot) {
   return mprotect(addr, len, prot);
 }
 
+// The system call itself: musl's open() follows an O_CLOEXEC open with an
+// fcntl(F_SETFD) for kernels older than 2.6.23, one system call per file.
 int sd_open(const char* path, int flags) {
   if (inject(FaultSite::Open)) return errno = EMFILE, -1;
-  return open(path, flags | O_CLOEXEC);
+  return static_cast<int>(syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC));
 }
 
 ssize_t sd_pread(int fd, void* buf, size_t n, off_t off) {

@@ -122,8 +122,16 @@ void populate_relocated_pages(const Module& m) {
   mark_relr(ps, m);
   mark_sorted_rela(ps, reinterpret_cast<const Elf64_Rela*>(m.dyn.rela), relacount, m.bias);
   mark_plt(ps, m);
-  for (const Segment& s : m.segments)
-    if (file_pages(s, page, &a, &e)) populate_marked(ps, a, e, page);
+  // Adjacent writable segments (lld's RELRO segment and the data after it)
+  // are one range: a run may cross from one into the next.
+  uintptr_t run_a = 0, run_e = 0;
+  for (const Segment& s : m.segments) {
+    if (!file_pages(s, page, &a, &e)) continue;
+    if (a != run_e && run_e > run_a) populate_marked(ps, run_a, run_e, page);
+    if (a != run_e) run_a = a;
+    run_e = e;
+  }
+  if (run_e > run_a) populate_marked(ps, run_a, run_e, page);
   free(ps.bits);
 }
 

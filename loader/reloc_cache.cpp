@@ -80,7 +80,7 @@ bool users_own(const struct stat& st) { return st.st_uid == geteuid() && !(st.st
 
 // The directory, if it is one the effective user owns and only it may write.
 int open_dir(const char* dir) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = sd_open(dir, O_RDONLY | O_DIRECTORY);
   struct stat st;
   if (fd < 0) {
     debug(DebugLibs, "relocation cache: cannot open %s: %s", dir, strerror(errno));
