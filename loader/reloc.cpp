@@ -165,7 +165,8 @@ class Relocator {
       uintptr_t s, p = bias + e[i].r_offset;
       if (!word_symbolic(type) || p - lo > span || sym >= nsyms || !final_address(sym, &s)) break;
       uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e[i].r_addend) : 0);
-      if (!compare || get64(p) != v) memcpy(reinterpret_cast<void*>(p), &v, 8);  // S + A (x86_64 GLOB_DAT/JUMP_SLOT: S)
+      // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64); over cached pages only if it differs (store())
+      if (!compare || get64(p) != v) memcpy(reinterpret_cast<void*>(p), &v, 8);
     }
     st_->symbolic += i;
     return i;

@@ -117,7 +117,8 @@ bool may_define_either(const SymbolTable& t, uint32_t h_even) {
 
 bool bind_to_self(Module& m, uint32_t i, Definition* out) {
   uint32_t h;
-  if ((debug_flags() & (DebugSymbols | DebugBindings)) || !candidate(m, i, &h)) return false;  // tracing: the ordinary path
+  // Tracing takes the ordinary path, which reports each lookup.
+  if ((debug_flags() & (DebugSymbols | DebugBindings)) || !candidate(m, i, &h)) return false;
   if (!m.dyn.symbolic) {
     bool reached = false;
     if (!first_in(global_scope(), m, h, &reached)) return false;

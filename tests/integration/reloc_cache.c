@@ -59,7 +59,8 @@ static int child(const char *dir, const char *opt) {
     printf("  cannot block %p\n", want);
   if (opt && !strncmp(opt, "api", 3)) {
     g_api_dir = !strncmp(opt, "api=", 4) ? opt + 4 : NULL;
-    printf("  staticdl_set_reloc_cache(%s) = %d\n", g_api_dir ? "<cache>" : "NULL", staticdl_set_reloc_cache(g_api_dir));
+    int rc = staticdl_set_reloc_cache(g_api_dir);
+    printf("  staticdl_set_reloc_cache(%s) = %d\n", g_api_dir ? "<cache>" : "NULL", rc);
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/librc_top.so", dir);
