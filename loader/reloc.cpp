@@ -96,13 +96,16 @@ class Relocator {
     const uintptr_t bias = m_.bias;
     if (!check_place(bias + e[0].r_offset, 8)) return 0;  // sets last_seg_, memsz >= 8
     const uintptr_t lo = last_seg_->start, span = last_seg_->memsz - 8;
-    const bool write = !m_.cache_mapped;
     size_t i = 0;
+    if (m_.cache_mapped) {  // the words are in place (reloc_cache.h): only the run's end
+      while (i < n && ELF64_R_TYPE(e[i].r_info) == Arch::R_RELATIVE && bias + e[i].r_offset - lo <= span) i++;
+      return st_->relative += i, i;
+    }
     for (; i < n; i++) {
       uintptr_t p = bias + e[i].r_offset;
       if (ELF64_R_TYPE(e[i].r_info) != Arch::R_RELATIVE || p - lo > span) break;  // p < lo wraps: fails too
       uint64_t v = bias + static_cast<uint64_t>(e[i].r_addend);
-      if (write) memcpy(reinterpret_cast<void*>(p), &v, 8);
+      memcpy(reinterpret_cast<void*>(p), &v, 8);
     }
     st_->relative += i;
     return i;
