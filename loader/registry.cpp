@@ -451,6 +451,7 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<M
 Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!req.path && req.fd < 0 && !req.mem) return host_handle();
   if (req.path && host_provides_library(req.path)) return host_handle();
+  RelocCacheScope cache_scope;
   Vec<Module*> fresh;
   uint64_t t_load = debug_clock_ns(DebugStatistics);
   Expected<Module*> root = load_root(req, caller, fresh);
@@ -481,6 +482,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
         r->name.c_str(), (unsigned long)((t_reloc - t_load) / 1000), (unsigned long)((t_end - t_reloc) / 1000),
         (unsigned long)(stats.populate_ns / 1000));
   Expected<Module*> out = reuse(r, req.flags);
+  cache_scope.end();  // initializers may close descriptors, or dlopen themselves
   if (req.run_init) run_init(r);
   return out;
 }

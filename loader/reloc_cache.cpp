@@ -94,6 +94,31 @@ int open_dir(const char* dir) {
   return fd;
 }
 
+// The directory for one lookup or store: within a RelocCacheScope (one
+// dlopen) it is opened once, on first use, and closed when the scope ends.
+struct ScopeState {
+  int depth = 0, fd = -1;
+  bool tried = false;
+} g_scope;
+
+class Dir {
+ public:
+  Dir() : owned_(g_scope.depth == 0) {
+    if (owned_) fd_ = open_dir(cache_dir());
+    else if (!g_scope.tried) g_scope.tried = true, g_scope.fd = open_dir(cache_dir());
+  }
+  Dir(const Dir&) = delete;
+  Dir& operator=(const Dir&) = delete;
+  ~Dir() {
+    if (owned_ && fd_ >= 0) close(fd_);
+  }
+  int get() const { return owned_ ? fd_ : g_scope.fd; }
+
+ private:
+  bool owned_;
+  int fd_ = -1;
+};
+
 void file_name(uint64_t dev, uint64_t ino, char (&out)[64]) {
   snprintf(out, sizeof out, "%llx-%llx.sdlrc", (unsigned long long)dev, (unsigned long long)ino);
 }
@@ -181,8 +206,18 @@ bool reloc_cache_wanted(const ElfImage& img, const Input& in) {
 // overwritten with the relocated value: such objects are not cached.
 bool reloc_cache_storable(const Module& m) { return !m.dyn.relsz && (!m.dyn.pltrelsz || m.dyn.pltrel == DT_RELA); }
 
+RelocCacheScope::RelocCacheScope() { g_scope.depth++; }
+
+void RelocCacheScope::end() {
+  if (ended_) return;
+  ended_ = true;
+  if (--g_scope.depth > 0) return;
+  if (g_scope.fd >= 0) close(g_scope.fd);
+  g_scope = ScopeState{};
+}
+
 bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, CachedPages* out) {
-  Fd dir(open_dir(cache_dir()));
+  Dir dir;
   if (dir.get() < 0) return false;
   char file[64];
   file_name(in.dev, in.ino, file);
@@ -200,7 +235,7 @@ bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, Ca
 void reloc_cache_store(const Module& m) {
   static const uint64_t page = runtime_page_size();
   if (!reloc_cache_storable(m)) return;
-  Fd dir(open_dir(cache_dir()));
+  Dir dir;
   if (dir.get() < 0) return;
   char file[64], tmp[96];
   file_name(m.cache_key.dev, m.cache_key.ino, file);

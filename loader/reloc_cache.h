@@ -59,6 +59,22 @@ struct CachedPages {
 // it is called, STATICDL_RELOC_CACHE's. False: out of memory.
 bool reloc_cache_set_dir(const char* dir);
 
+// One dlopen's loading and relocation: the cache directory is opened at
+// most once (on first use) for all the objects, instead of once per
+// object. end() (or the destructor) closes it: before initializers run,
+// which may close descriptors. Nests.
+class RelocCacheScope {
+ public:
+  RelocCacheScope();
+  ~RelocCacheScope() { end(); }
+  RelocCacheScope(const RelocCacheScope&) = delete;
+  RelocCacheScope& operator=(const RelocCacheScope&) = delete;
+  void end();
+
+ private:
+  bool ended_ = false;
+};
+
 // Whether the cache applies to `in`: a directory is configured and the
 // object is a plain file whose writable segments are mapped from it.
 bool reloc_cache_wanted(const ElfImage& img, const Input& in);
