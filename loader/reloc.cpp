@@ -61,7 +61,7 @@ class Relocator {
       populate_relocated_pages(m_);
       st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
     }
-    if (mostly_symbolic()) bind_own_symbols();
+    if (mostly_symbolic()) bind_own_symbols(), prebound_ = true;
     if (!m_.cache_mapped) STATICDL_TRY(apply_relr());
     uint64_t skip = m_.cache_mapped && m_.relative_prefix <= m_.dyn.relasz / sizeof(Elf64_Rela)
                         ? m_.relative_prefix * sizeof(Elf64_Rela) : 0;
@@ -190,10 +190,12 @@ class Relocator {
     const SymbolTable& t = m_.syms;
     uint32_t i = sym_of(far);
     if (i != sym_of(e[2 * kAhead - 1]) && i < t.nsyms) {
-      __builtin_prefetch(&t.syms[i]);
       __builtin_prefetch(&addr_[i]), __builtin_prefetch(&known_[i / 64]);
+      if (prebound_) return;  // bind_own_symbols() settled the object's own symbols
+      __builtin_prefetch(&t.syms[i]);
       if (t.gnu_chain && i >= t.gnu_symoffset) __builtin_prefetch(&t.gnu_chain[i - t.gnu_symoffset]);
     }
+    if (prebound_) return;
     uint32_t j = sym_of(e[kAhead]), h;
     if (j == sym_of(e[kAhead - 1]) || j >= t.nsyms || ((known_[j / 64] >> (j % 64)) & 1) || !stored_gnu_hash(t, j, &h))
       return;
@@ -436,6 +438,7 @@ class Relocator {
   int pass_ = 0;  // 1: the deferred IFUNC relocations
   uintptr_t* addr_ = nullptr;  // known_address(); both null if allocation failed
   uint64_t* known_ = nullptr;
+  bool prebound_ = false;  // bind_own_symbols() ran: prefetch_ahead() needs less
   uint32_t last_sym_ = 0;  // 0: none (symbol 0 is never looked up)
   Definition last_def_;
   Vec<Rel> late_;
