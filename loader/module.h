@@ -80,14 +80,6 @@ struct Module {
   ino_t ino = 0;
   bool has_identity = false;  // dev/ino valid (opened from a path or fd)
 
-  // The relocation cache (reloc_cache.h): the file's key, whether to store
-  // the relocated pages, and whether they were mapped from the cache (then
-  // relocation skips the first relative_prefix DT_RELA entries and every
-  // RELATIVE one, and writes only words that differ).
-  CacheKey cache_key;
-  bool cache_store = false, cache_mapped = false;
-  uint64_t relative_prefix = 0;
-
   Mapping image;
   uintptr_t bias = 0;  // runtime address = bias + p_vaddr
   Vec<Elf64_Phdr> phdrs;
@@ -121,6 +113,15 @@ struct Module {
   void* unwind_object[16] = {};      // libgcc's `struct object` for that registration
 
   struct link_map lm {};
+
+  // The relocation cache (reloc_cache.h): the file's key, whether to store
+  // the relocated pages, and whether they were mapped from the cache (then
+  // relocation skips the first relative_prefix DT_RELA entries and every
+  // RELATIVE one, and writes only words that differ). Last: the lookup
+  // paths' fields keep their places.
+  CacheKey cache_key;
+  bool cache_store = false, cache_mapped = false;
+  uint64_t relative_prefix = 0;
 
   bool contains(uintptr_t addr) const;
   const char* str(uint64_t off) const { return syms.str(off); }
