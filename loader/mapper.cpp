@@ -134,26 +134,17 @@ static Status check_page_separation(const char* name, const ElfImage& img) {
   return Status::ok();
 }
 
-// The segment's place in the cache file (reloc_cache.h): its pages follow
-// those of the writable segments before it, after one header page.
-static bool from_cache(const Elf64_Phdr& ph, const CachedPages* cache, uint64_t page, uint64_t* next_off,
-                       uint64_t* off) {
-  if (!cache || !(ph.p_flags & PF_W) || !ph.p_filesz) return false;
-  uint64_t end;
-  (void)page_up(ph.p_vaddr + ph.p_filesz, page, &end);  // checked by reloc_cache_wanted()
-  *off = *next_off;
-  *next_off += end - page_down(ph.p_vaddr, page);
-  return true;
-}
+// Program header i's place in the relocation cache file, or 0.
+static uint64_t cache_offset(const CachedPages* cache, size_t i) { return cache ? cache->offset[i] : 0; }
 
 static Status map_segments(const char* name, const ElfImage& img, const Input& in, Module& m,
                            const CachedPages* cache) {
-  uint64_t next_off = img.page, off;
-  for (const Elf64_Phdr& ph : img.phdrs) {
+  for (size_t i = 0; i < img.phdrs.size(); i++) {
+    const Elf64_Phdr& ph = img.phdrs[i];
     (void)m.phdrs.push(ph);
     if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
     int prot = prot_of(ph.p_flags);
-    if (from_cache(ph, cache, img.page, &next_off, &off))
+    if (uint64_t off = cache_offset(cache, i))
       STATICDL_TRY(file_segment(name, ph, cache->fd.get(), off, m.bias, img.page, prot));
     else if (maps_file(ph, in, img.page))
       STATICDL_TRY(file_segment(name, ph, in.fd, page_down(ph.p_offset, img.page), m.bias, img.page, prot));
@@ -164,7 +155,7 @@ static Status map_segments(const char* name, const ElfImage& img, const Input& i
   }
   if (cache) {
     Input c;
-    c.fd = cache->fd.get(), c.size = next_off;
+    c.fd = cache->fd.get(), c.size = cache->size;
     STATICDL_TRY(check_unchanged_size(name, c));
   }
   return Status::ok();
@@ -184,9 +175,11 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
   if (!m.phdrs.reserve(img.phdrs.size())) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
   STATICDL_TRY(map_segments(name, img, in, m, cache));
   if (!in.mem && !in.zstd) STATICDL_TRY(check_unchanged_size(name, in));
-  for (const Elf64_Phdr& ph : img.phdrs)  // a cached page has its tail zeroed
-    if (ph.p_type == PT_LOAD && ph.p_memsz && maps_file(ph, in, img.page) && !(cache && (ph.p_flags & PF_W)))
+  for (size_t i = 0; i < img.phdrs.size(); i++) {  // a cached page has its tail zeroed
+    const Elf64_Phdr& ph = img.phdrs[i];
+    if (ph.p_type == PT_LOAD && ph.p_memsz && maps_file(ph, in, img.page) && !cache_offset(cache, i))
       zero_file_tail(ph, m.bias, img.page);
+  }
   if (img.relro >= 0) {
     const Elf64_Phdr& r = img.phdrs[static_cast<size_t>(img.relro)];
     m.relro_start = page_down(m.bias + r.p_vaddr, img.page);

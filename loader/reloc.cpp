@@ -61,7 +61,7 @@ class Relocator {
       populate_relocated_pages(m_);
       st_->populate_ns += debug_clock_ns(DebugStatistics) - t0;
     }
-    if (mostly_symbolic()) bind_own_symbols(), prebound_ = true;
+    if (mostly_symbolic()) bind_own_symbols();
     if (!m_.cache_mapped) STATICDL_TRY(apply_relr());
     uint64_t skip = m_.cache_mapped && m_.relative_prefix <= m_.dyn.relasz / sizeof(Elf64_Rela)
                         ? m_.relative_prefix * sizeof(Elf64_Rela) : 0;
@@ -128,6 +128,7 @@ class Relocator {
   // instead of in relocation order, which GNU ld makes the hash order of
   // the names: cache misses at every step.
   void bind_own_symbols() {
+    prebound_ = true;
     bind_all_to_self(
         m_,
         [](void* self, uint32_t i, const Definition& d) {

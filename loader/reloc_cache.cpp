@@ -56,22 +56,26 @@ uint64_t phdr_hash(const Vec<Elf64_Phdr>& ph) {
   return h;
 }
 
-// The cached runs: for each writable PT_LOAD with file bytes, its file
-// pages [page_down(p_vaddr), page_up(p_vaddr + p_filesz)), in order.
+// The file's layout: after one header page, for each writable PT_LOAD
+// with file bytes (program header i), its file pages [a, e) =
+// [page_down(p_vaddr), page_up(p_vaddr + p_filesz)) at offset `off`, in
+// program-header order. fn(i, a, e, off) returns false to stop.
 template <typename Fn>
 bool for_each_run(const Vec<Elf64_Phdr>& phdrs, uint64_t page, Fn fn) {
-  for (const Elf64_Phdr& ph : phdrs) {
+  uint64_t off = page;
+  for (size_t i = 0; i < phdrs.size(); i++) {
+    const Elf64_Phdr& ph = phdrs[i];
     if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || !ph.p_filesz) continue;
-    uint64_t end;
-    if (!page_up(ph.p_vaddr + ph.p_filesz, page, &end)) return false;
-    if (!fn(page_down(ph.p_vaddr, page), end)) return false;
+    uint64_t a = page_down(ph.p_vaddr, page), e;
+    if (!page_up(ph.p_vaddr + ph.p_filesz, page, &e) || !fn(i, a, e, off)) return false;
+    off += e - a;
   }
   return true;
 }
 
 uint64_t count_pages(const Vec<Elf64_Phdr>& phdrs, uint64_t page) {
   uint64_t n = 0;
-  for_each_run(phdrs, page, [&](uint64_t a, uint64_t e) { return n += (e - a) / page, true; });
+  for_each_run(phdrs, page, [&](size_t, uint64_t a, uint64_t e, uint64_t) { return n += (e - a) / page, true; });
   return n;
 }
 
@@ -94,30 +98,18 @@ int open_dir(const char* dir) {
   return fd;
 }
 
-// The directory for one lookup or store: within a RelocCacheScope (one
-// dlopen) it is opened once, on first use, and closed when the scope ends.
+// The directory, opened on first use within a RelocCacheScope (one
+// dlopen) and closed when the scope ends; -1 outside a scope or when it is
+// not usable.
 struct ScopeState {
   int depth = 0, fd = -1;
   bool tried = false;
 } g_scope;
 
-class Dir {
- public:
-  Dir() : owned_(g_scope.depth == 0) {
-    if (owned_) fd_ = open_dir(cache_dir());
-    else if (!g_scope.tried) g_scope.tried = true, g_scope.fd = open_dir(cache_dir());
-  }
-  Dir(const Dir&) = delete;
-  Dir& operator=(const Dir&) = delete;
-  ~Dir() {
-    if (owned_ && fd_ >= 0) close(fd_);
-  }
-  int get() const { return owned_ ? fd_ : g_scope.fd; }
-
- private:
-  bool owned_;
-  int fd_ = -1;
-};
+int scope_dir() {
+  if (g_scope.depth && !g_scope.tried) g_scope.tried = true, g_scope.fd = open_dir(cache_dir());
+  return g_scope.fd;
+}
 
 void file_name(uint64_t dev, uint64_t ino, char (&out)[64]) {
   snprintf(out, sizeof out, "%llx-%llx.sdlrc", (unsigned long long)dev, (unsigned long long)ino);
@@ -169,10 +161,8 @@ uint64_t relative_prefix(const Module& m) {
 bool write_cache(int fd, const Module& m, Header h, uint64_t page) {
   h.bias = m.bias, h.relative_prefix = relative_prefix(m);
   if (!write_all(fd, &h, sizeof h, 0)) return false;
-  uint64_t off = page;
-  return for_each_run(m.phdrs, page, [&](uint64_t a, uint64_t e) {
-    bool ok = write_all(fd, reinterpret_cast<const void*>(m.bias + a), e - a, off);
-    return off += e - a, ok;
+  return for_each_run(m.phdrs, page, [&](size_t, uint64_t a, uint64_t e, uint64_t off) {
+    return write_all(fd, reinterpret_cast<const void*>(m.bias + a), e - a, off);
   });
 }
 
@@ -217,35 +207,39 @@ void RelocCacheScope::end() {
 }
 
 bool reloc_cache_find(const char* name, const ElfImage& img, const Input& in, CachedPages* out) {
-  Dir dir;
-  if (dir.get() < 0) return false;
+  int dir = scope_dir();
+  if (dir < 0) return false;
   char file[64];
   file_name(in.dev, in.ino, file);
-  Fd fd(openat(dir.get(), file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  Fd fd(openat(dir, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   Header want = expected_header(img.phdrs, in.key(), img.page), got;
   if (fd.get() < 0 || !valid(fd.get(), want, &got) || (got.bias & (img.align - 1))) {
     debug(DebugLibs, "relocation cache: no valid entry %s for %s", file, name);
     return false;
   }
+  if (!out->offset.reserve(img.phdrs.size())) return false;
+  for (size_t i = 0; i < img.phdrs.size(); i++) (void)out->offset.push(0);
+  for_each_run(img.phdrs, img.page,
+               [&](size_t i, uint64_t, uint64_t, uint64_t off) { return out->offset[i] = off, true; });
   out->fd = std::move(fd);
-  out->bias = got.bias, out->relative_prefix = got.relative_prefix;
+  out->bias = got.bias, out->relative_prefix = got.relative_prefix, out->size = (got.npages + 1) * img.page;
   return true;
 }
 
 void reloc_cache_store(const Module& m) {
   static const uint64_t page = runtime_page_size();
   if (!reloc_cache_storable(m)) return;
-  Dir dir;
-  if (dir.get() < 0) return;
+  int dir = scope_dir();
+  if (dir < 0) return;
   char file[64], tmp[96];
   file_name(m.cache_key.dev, m.cache_key.ino, file);
   snprintf(tmp, sizeof tmp, ".%s.%d.tmp", file, static_cast<int>(getpid()));
-  Fd fd(create_temp(dir.get(), tmp));
+  Fd fd(create_temp(dir, tmp));
   bool ok = fd.get() >= 0 && write_cache(fd.get(), m, expected_header(m.phdrs, m.cache_key, page), page) &&
-            fdatasync(fd.get()) == 0 && renameat(dir.get(), tmp, dir.get(), file) == 0;
+            fdatasync(fd.get()) == 0 && renameat(dir, tmp, dir, file) == 0;
   if (!ok) {
     debug(DebugLibs, "relocation cache: cannot store %s for %s: %s", file, m.name.c_str(), strerror(errno));
-    if (fd.get() >= 0) unlinkat(dir.get(), tmp, 0);
+    if (fd.get() >= 0) unlinkat(dir, tmp, 0);
     return;
   }
   debug(DebugLibs, "relocation cache: stored %s for %s", file, m.name.c_str());

@@ -46,13 +46,15 @@
 
 namespace staticdl {
 
-// A cache file found valid for one object: map_image() maps the writable
-// file pages from `fd` (page k of them at offset (k + 1) * page) and
-// reserves the span at bias + min_vaddr.
+// A cache file found valid for one object: map_image() reserves the span
+// at bias + min_vaddr and maps the file pages of program header i from
+// `fd` at offset[i] (0: not from the cache; the header page is at 0).
 struct CachedPages {
   Fd fd;
   uintptr_t bias = 0;
   uint64_t relative_prefix = 0;  // leading DT_RELA entries known to be RELATIVE
+  uint64_t size = 0;             // of the file: header page and data pages
+  Vec<uint64_t> offset;          // one per program header
 };
 
 // The directory staticdl_set_reloc_cache() chose (nullptr: off); until
@@ -61,8 +63,9 @@ bool reloc_cache_set_dir(const char* dir);
 
 // One dlopen's loading and relocation: the cache directory is opened at
 // most once (on first use) for all the objects, instead of once per
-// object. end() (or the destructor) closes it: before initializers run,
-// which may close descriptors. Nests.
+// object, and only within a scope is the cache used. end() (or the
+// destructor) closes it: before initializers run, which may close
+// descriptors. Nests.
 class RelocCacheScope {
  public:
   RelocCacheScope();

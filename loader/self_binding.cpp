@@ -57,35 +57,18 @@ bool plain_definition(const SymbolTable& t, uint32_t i) {
   return !t.versym || (!(t.versym[i] & symmatch::kVerHidden) && t.versym[i] != 0);
 }
 
-// Walks `scope` up to m: false when some object before m may define the
-// name, or m is not in it.
-bool first_in(const Vec<Module*>& scope, const Module& m, uint32_t h, bool* reached) {
-  for (Module* e : scope) {
-    if (e == &m) return *reached = true, true;
-    if (may_define_either(e->syms, h)) return false;
-  }
-  return true;
-}
-
-// Appends the symbol tables of `scope` up to m to *ahead (all of them when
-// m is not in it). False when out of memory.
-bool tables_before(const Vec<Module*>& scope, const Module& m, Vec<const SymbolTable*>* ahead, bool* reached) {
-  for (Module* e : scope) {
-    if (e == &m) return *reached = true, true;
-    if (!ahead->push(&e->syms)) return false;
-  }
-  return true;
-}
-
-// The objects a lookup from m asks before m (global scope, then m's local
-// scope), unless m binds symbolically. False when m is in neither scope
-// (no reference of m is bound here) or out of memory.
-bool scope_ahead(Module& m, Vec<const SymbolTable*>* ahead) {
+// Calls fn(e) for each object a lookup from m asks before m (the global
+// scope, then m's local scope, up to m), unless m binds symbolically. True
+// when m is reached and fn never returned false.
+template <typename Fn>
+bool for_each_ahead(Module& m, Fn fn) {
   if (m.dyn.symbolic) return true;
-  bool reached = false;
-  if (!tables_before(global_scope(), m, ahead, &reached)) return false;
-  if (!reached && !tables_before(local_scope(&m), m, ahead, &reached)) return false;
-  return reached;
+  for (const Vec<Module*>* scope : {&global_scope(), &local_scope(&m)})
+    for (Module* e : *scope) {
+      if (e == &m) return true;
+      if (!fn(e)) return false;
+    }
+  return false;
 }
 
 // Symbol i is the one a lookup of its name (hash *h) in m stops at, and no
@@ -119,17 +102,13 @@ bool bind_to_self(Module& m, uint32_t i, Definition* out) {
   uint32_t h;
   // Tracing takes the ordinary path, which reports each lookup.
   if ((debug_flags() & (DebugSymbols | DebugBindings)) || !candidate(m, i, &h)) return false;
-  if (!m.dyn.symbolic) {
-    bool reached = false;
-    if (!first_in(global_scope(), m, h, &reached)) return false;
-    if (!reached && (!first_in(local_scope(&m), m, h, &reached) || !reached)) return false;
-  }
-  return definition(m, i, out);
+  return for_each_ahead(m, [h](Module* e) { return !may_define_either(e->syms, h); }) && definition(m, i, out);
 }
 
 void bind_all_to_self(Module& m, void (*fn)(void* ctx, uint32_t i, const Definition& d), void* ctx) {
-  Vec<const SymbolTable*> ahead;
-  if ((debug_flags() & (DebugSymbols | DebugBindings)) || !scope_ahead(m, &ahead)) return;
+  Vec<const SymbolTable*> ahead;  // gathered once: the objects before m
+  if (debug_flags() & (DebugSymbols | DebugBindings)) return;
+  if (!for_each_ahead(m, [&ahead](Module* e) { return ahead.push(&e->syms); })) return;
   Definition d;
   for (uint32_t i = m.syms.gnu_symoffset, h; i < m.syms.nsyms; i++) {
     if (!candidate(m, i, &h)) continue;
