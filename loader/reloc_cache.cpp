@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,28 +15,13 @@
 #include "debug.h"
 #include "fault.h"
 #include "range.h"
+#include "reloc_cache_format.h"
 
 namespace staticdl {
 
 namespace {
 
-constexpr char kMagic[8] = {'s', 'd', 'l', 'r', 'e', 'l', 'c', '\n'};
-// Raised whenever what the loader writes into a cached page can change
-// (the relocation semantics) or the layout below does.
-constexpr uint32_t kVersion = 1;
-
-struct Header {
-  char magic[8];
-  uint32_t version;
-  uint32_t machine;
-  uint64_t page;
-  uint64_t dev, ino, size;
-  int64_t mtime_ns, ctime_ns;
-  uint64_t phdr_hash;
-  uint64_t bias;
-  uint64_t npages;           // data pages after the header page
-  uint64_t relative_prefix;  // leading DT_RELA entries that are all RELATIVE
-};
+using namespace reloc_cache_format;
 
 OwnedStr g_dir;      // staticdl_set_reloc_cache()'s choice
 bool g_dir_set = false;
@@ -111,10 +98,6 @@ int scope_dir() {
   return g_scope.fd;
 }
 
-void file_name(uint64_t dev, uint64_t ino, char (&out)[64]) {
-  snprintf(out, sizeof out, "%llx-%llx.sdlrc", (unsigned long long)dev, (unsigned long long)ino);
-}
-
 Header expected_header(const Vec<Elf64_Phdr>& phdrs, const CacheKey& k, uint64_t page) {
   Header h{};
   memcpy(h.magic, kMagic, sizeof kMagic);
@@ -157,10 +140,16 @@ uint64_t relative_prefix(const Module& m) {
   return i;
 }
 
-// The header (its page's rest a hole), then the runs at page k + 1, to fd.
+// The header and the library's path (its page's rest a hole), then the
+// runs at page k + 1, to fd. The path (symbolic links resolved) is for
+// `staticdl cache prune`, which removes the files of libraries that are
+// gone or were replaced; the loader does not read it.
 bool write_cache(int fd, const Module& m, Header h, uint64_t page) {
+  static char path[PATH_MAX];  // under the loader lock
   h.bias = m.bias, h.relative_prefix = relative_prefix(m);
-  if (!write_all(fd, &h, sizeof h, 0)) return false;
+  h.path_len = realpath(m.name.c_str(), path) ? strlen(path) : 0;
+  if (sizeof h + h.path_len > page) h.path_len = 0;
+  if (!write_all(fd, &h, sizeof h, 0) || !write_all(fd, path, h.path_len, sizeof h)) return false;
   return for_each_run(m.phdrs, page, [&](size_t, uint64_t a, uint64_t e, uint64_t off) {
     return write_all(fd, reinterpret_cast<const void*>(m.bias + a), e - a, off);
   });

@@ -17,7 +17,8 @@
 // applied and before its IFUNC resolvers, RELRO and initializers run (so
 // the pages hold the file and the relocations, nothing code wrote), the
 // file pages of its writable segments to <dir>/<dev>-<ino>.sdlrc: one
-// header page, then the pages in segment order. A later process that opens the same file (same device, inode,
+// header page (with the library's path; reloc_cache_format.h), then the
+// pages in segment order. A later process that opens the same file (same device, inode,
 // size, mtime and ctime, same staticdl cache version, machine, page size
 // and program headers) reserves the object's span at the recorded address
 // with MAP_FIXED_NOREPLACE and maps those pages from the cache file
@@ -37,7 +38,9 @@
 // owned by the effective user and not writable by group or others, and so
 // must every cache file (opened O_NOFOLLOW); otherwise it is not used.
 // Files are written to a temporary name, synced and renamed, so a reader
-// sees a whole file or none. Delete the directory to clear the cache.
+// sees a whole file or none. The loader never deletes cache files:
+// `staticdl cache prune` (tools/staticdl/cache.cpp) removes those of
+// libraries that are gone or were replaced.
 #pragma once
 
 #include "containers.h"

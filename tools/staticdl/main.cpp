@@ -12,6 +12,9 @@
 //       the loader opens such files transparently.
 //   staticdl keep-table LIBC.a [-o OUT.ld]
 //       The libc keep table (see tools/gen-keep-table.sh) from a libc.a.
+//   staticdl cache list|prune DIR [--all]
+//       A relocation cache directory's entries; prune removes those of
+//       libraries that are gone or were replaced (cache.cpp).
 //
 // Built natively (glibc, the system compiler) with libelf and libzstd.
 //
@@ -28,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "cache.h"
 #include "check.h"
 #include "host.h"
 #include "rules.h"
@@ -149,8 +153,9 @@ int usage(const char* msg) {
           "usage: %s check --host HOST PLUGIN... [--json] [-L DIR]... [--libc FILE]\n"
           "       %s exports HOST\n"
           "       %s pack IN.so [-o OUT.so.zst] [-l LEVEL]\n"
-          "       %s keep-table LIBC.a [-o OUT.ld]\n",
-          g_prog, g_prog, g_prog, g_prog);
+          "       %s keep-table LIBC.a [-o OUT.ld]\n"
+          "       %s cache list|prune DIR [--all]\n",
+          g_prog, g_prog, g_prog, g_prog, g_prog);
   return 2;
 }
 
@@ -169,6 +174,7 @@ int main(int argc, char** argv) {
   if (cmd == "exports") return cmd_exports(argc - 2, argv + 2);
   if (cmd == "pack") return cmd_pack(argc - 2, argv + 2);
   if (cmd == "keep-table") return cmd_keep_table(argc - 2, argv + 2);
+  if (cmd == "cache") return cmd_cache(argc - 2, argv + 2);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") return usage(nullptr), 0;
   if (cmd == "--version") return printf("staticdl 0.1.0\n"), 0;
   return usage(("unknown command " + cmd).c_str());
