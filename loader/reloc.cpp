@@ -213,11 +213,17 @@ class Relocator {
     const uint32_t nsyms = m_.syms.nsyms;
     const bool compare = m_.cache_mapped;  // store()'s test, in a register
     size_t i = 0;
+    uint32_t run_sym = 0;  // the symbol of the previous entry and its address (0: none; never final)
+    uintptr_t run_s = 0;
     for (; i < n; i++) {
       if (i + 2 * kAhead < n) prefetch_ahead(e + i);
       uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(e[i].r_info)), sym = static_cast<uint32_t>(ELF64_R_SYM(e[i].r_info));
-      uintptr_t s, p = bias + e[i].r_offset;
-      if (!word_symbolic(type) || p - lo > span || sym >= nsyms || !final_address(sym, &s)) break;
+      uintptr_t s = run_s, p = bias + e[i].r_offset;
+      if (!word_symbolic(type) || p - lo > span) break;
+      if (sym != run_sym) {  // entries come grouped by symbol: the cache once per group
+        if (sym >= nsyms || !final_address(sym, &s)) break;
+        run_sym = sym, run_s = s;
+      }
       uint64_t v = s + ((type == Arch::R_ABS64 || Arch::kMachine != EM_X86_64) ? static_cast<uint64_t>(e[i].r_addend) : 0);
       // S + A (GLOB_DAT/JUMP_SLOT: S on x86_64); over cached pages only if it differs (store())
       if (!compare || get64(p) != v) memcpy(reinterpret_cast<void*>(p), &v, 8);
