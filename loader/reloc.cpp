@@ -121,9 +121,8 @@ class Relocator {
   // of its 1,683 (&PyType_Type, &_Py_NoneStruct in every static type), and
   // binding all 1,683 was a fifth of its load. So the number of distinct
   // own symbols is estimated: linkers sort the symbolic relocations by
-  // symbol (GNU ld, lld with -z combreloc, the default), so every kStride-th
-  // entry is sampled and weighs kStride / (the length of its symbol's run
-  // around it, looked for up to kStride entries each way).
+  // symbol (GNU ld, and lld with -z combreloc, the default), so it is about
+  // the number of runs of entries against one own symbol.
   static constexpr uint64_t kStride = 64;
   bool worth_prebinding() const {
     const DynInfo& y = m_.dyn;
@@ -134,17 +133,19 @@ class Relocator {
     const uint64_t symbolic = rela - relative + y.relsz / sizeof(Elf64_Rel) + y.pltrelsz / plt_ent;
     const uint64_t own = t.nsyms - t.gnu_symoffset;
     if (symbolic < own / 2) return false;
-    uint64_t distinct = own_symbols(y.rela + relative * sizeof(Elf64_Rela), rela - relative, sizeof(Elf64_Rela)) +
-                        own_symbols(y.rel, y.relsz / sizeof(Elf64_Rel), sizeof(Elf64_Rel)) +
-                        own_symbols(y.jmprel, y.pltrelsz / plt_ent, plt_ent);
-    return distinct * 2 >= own;
+    const uint64_t want = own - own / 2;
+    uint64_t seen = own_symbols(y.rela + relative * sizeof(Elf64_Rela), rela - relative, sizeof(Elf64_Rela), want);
+    if (seen < want) seen += own_symbols(y.rel, y.relsz / sizeof(Elf64_Rel), sizeof(Elf64_Rel), want - seen);
+    if (seen < want) seen += own_symbols(y.jmprel, y.pltrelsz / plt_ent, plt_ent, want - seen);
+    return seen >= want;
   }
-  // The estimate for one table of n entries of `ent` bytes. Up to kExact
-  // entries, the runs of own symbols are counted; in longer tables every
-  // kStride-th entry is sampled: a run of g entries holds about g / kStride
-  // samples, and each weighs kStride / g.
+  // The estimate for one table of n entries of `ent` bytes, stopping at
+  // `enough`: the number of runs of entries against one own symbol. Up to
+  // kExact entries they are counted; in longer tables every kStride-th
+  // entry is asked whether such a run starts there (two reads), and each
+  // yes stands for kStride runs.
   static constexpr uint64_t kExact = 4096;
-  uint64_t own_symbols(uintptr_t addr, uint64_t n, size_t ent) const {
+  uint64_t own_symbols(uintptr_t addr, uint64_t n, size_t ent, uint64_t enough) const {
     const SymbolTable& t = m_.syms;
     // r_info is the second word of an Elf64_Rel and of an Elf64_Rela.
     auto sym = [&](uint64_t j) {
@@ -153,20 +154,10 @@ class Relocator {
     auto own = [&](uint32_t i) { return i - t.gnu_symoffset < t.nsyms - t.gnu_symoffset; };
     uint64_t sum = 0;
     if (!addr) return 0;
-    if (n <= kExact) {
-      for (uint64_t j = 0, last = 0; j < n; j++) {
-        uint32_t i = sym(j);
-        sum += own(i) && (j == 0 || i != last), last = i;
-      }
-      return sum;
-    }
-    for (uint64_t j = kStride / 2; j < n; j += kStride) {
+    uint64_t step = n <= kExact ? 1 : kStride;
+    for (uint64_t j = 0; j < n && sum < enough; j += step) {
       uint32_t i = sym(j);
-      if (!own(i)) continue;
-      uint64_t lo = j, hi = j;
-      while (lo > 0 && j - lo < kStride && sym(lo - 1) == i) lo--;
-      while (hi + 1 < n && hi - j < kStride && sym(hi + 1) == i) hi++;
-      sum += kStride / (hi - lo + 1);
+      if (own(i) && (j == 0 || i != sym(j - 1))) sum += step;
     }
     return sum;
   }
