@@ -37,6 +37,7 @@
 
 #include <string.h>
 
+#include "fault.h"
 #include "range.h"
 #include "symmatch.h"
 
@@ -151,10 +152,11 @@ bool walk_verneed(const SymbolTable& t, F&& visit) {
 bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
   // A memo entry with name == nullptr records an index with no record; the
   // zeroed entries say that of index 0 (VER_NDX_LOCAL), which is true.
-  SymbolTable::VersionMemo& memo = t.verdef_memo[ndx % SymbolTable::kVerdefMemo];
-  if (memo.ndx == ndx) {
-    if (!memo.name) return false;
-    out->ndx = memo.ndx, out->flags = memo.flags, out->hash = memo.hash, out->name = memo.name;
+  SymbolTable::VersionMemos* m = t.memos();
+  SymbolTable::VersionMemo* memo = m ? &m->verdef[ndx % SymbolTable::kVerdefMemo] : nullptr;
+  if (memo && memo->ndx == ndx) {
+    if (!memo->name) return false;
+    out->ndx = memo->ndx, out->flags = memo->flags, out->hash = memo->hash, out->name = memo->name;
     return true;
   }
   // One walk memoizes every record it passes: a lookup asks for many of a
@@ -166,11 +168,12 @@ bool find_verdef(const SymbolTable& t, uint16_t ndx, VerdefEntry* out) {
   uint64_t written = 0;
   walk_verdef(t, [&](const VerdefEntry& e) {
     if (e.ndx == ndx && !found) *out = e, found = true;
+    if (!m) return found;
     size_t k = e.ndx % SymbolTable::kVerdefMemo;
-    if (!(written >> k & 1)) written |= 1ull << k, t.verdef_memo[k] = {e.ndx, e.flags, e.hash, e.name};
+    if (!(written >> k & 1)) written |= 1ull << k, m->verdef[k] = {e.ndx, e.flags, e.hash, e.name};
     return false;
   });
-  if (!found) memo = SymbolTable::VersionMemo{ndx, 0, 0, nullptr};
+  if (!found && memo) *memo = SymbolTable::VersionMemo{ndx, 0, 0, nullptr};
   return found;
 }
 
@@ -351,9 +354,10 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
     r.name = d.name, r.hash = d.hash;
     return r;
   }
-  VersionMemo& memo = verneed_memo[ndx % kVerneedMemo];  // as for find_verdef
-  if (memo.name && memo.ndx == ndx) {
-    r.name = memo.name, r.hash = memo.hash, r.weak = memo.flags != 0;
+  VersionMemos* m = memos();
+  VersionMemo* memo = m ? &m->verneed[ndx % kVerneedMemo] : nullptr;  // as for find_verdef
+  if (memo && memo->name && memo->ndx == ndx) {
+    r.name = memo->name, r.hash = memo->hash, r.weak = memo->flags != 0;
     return r;
   }
   static_assert(kVerneedMemo <= 64, "one bit per slot");
@@ -361,11 +365,17 @@ VersionReq SymbolTable::required_version(uint32_t i) const {
   walk_verneed(*this, [&](const VernauxEntry& e) {  // memoizing all it passes, as find_verdef
     uint16_t x = e.other & kVerIndex, weak = (e.flags & VER_FLG_WEAK) != 0;
     if (x == ndx && !r.name) r.name = e.name, r.hash = e.hash, r.weak = weak;
+    if (!m) return r.name != nullptr;
     size_t k = x % kVerneedMemo;
-    if (!(written >> k & 1)) written |= 1ull << k, verneed_memo[k] = VersionMemo{x, weak, e.hash, e.name};
+    if (!(written >> k & 1)) written |= 1ull << k, m->verneed[k] = VersionMemo{x, weak, e.hash, e.name};
     return false;
   });
   return r;
+}
+
+SymbolTable::VersionMemos* SymbolTable::memos() const {
+  if (!memos_.p) memos_.p = static_cast<VersionMemos*>(sd_calloc(1, sizeof(VersionMemos)));
+  return memos_.p;
 }
 
 const char* SymbolTable::defined_version(uint32_t i) const {

@@ -15,6 +15,7 @@
 #include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "expected.h"
 
@@ -113,15 +114,20 @@ struct SymbolTable {
   // defines 39 versions and libstdc++ 48, and with 32 entries the indexes
   // above 32 evicted the ones below, each miss a walk of the records (a
   // sixth of libpython3.11's load in hybrid mode went there). A module
-  // needs fewer versions than a libc defines.
+  // needs fewer versions than a libc defines. The 1.5 KiB are allocated
+  // at the first question about a version (the plugins of a musl host
+  // have none); without memory every question walks the records.
   static constexpr size_t kVerdefMemo = 64, kVerneedMemo = 32;
   struct VersionMemo {
     uint16_t ndx, flags;
     uint32_t hash;
     const char* name;
   };
-  mutable VersionMemo verdef_memo[kVerdefMemo] = {};
-  mutable VersionMemo verneed_memo[kVerneedMemo] = {};
+  struct VersionMemos {
+    VersionMemo verdef[kVerdefMemo];
+    VersionMemo verneed[kVerneedMemo];
+  };
+  VersionMemos* memos() const;  // nullptr: out of memory
 
   // Name of symbol i, or nullptr if its st_name is out of range.
   const char* name_of(uint32_t i) const;
@@ -156,6 +162,23 @@ struct SymbolTable {
 
   // The version name defined for symbol `i` (VERSYM -> VERDEF) or nullptr.
   const char* defined_version(uint32_t i) const;
+
+ private:
+  // Owns the memos: moves with the table (which cannot be copied), freed with it.
+  class MemoOwner {
+   public:
+    MemoOwner() = default;
+    MemoOwner(const MemoOwner&) = delete;
+    MemoOwner& operator=(const MemoOwner&) = delete;
+    MemoOwner(MemoOwner&& o) noexcept : p(o.p) { o.p = nullptr; }
+    MemoOwner& operator=(MemoOwner&& o) noexcept {
+      if (this != &o) free(p), p = o.p, o.p = nullptr;
+      return *this;
+    }
+    ~MemoOwner() { free(p); }
+    VersionMemos* p = nullptr;
+  };
+  mutable MemoOwner memos_;
 };
 
 // Inputs for building a SymbolTable, all runtime addresses (bias applied)
