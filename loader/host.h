@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "expected.h"
+#include "hwcaps.h"
 #include "symtab.h"
 
 namespace staticdl {
@@ -103,6 +104,9 @@ struct SystemScope {
   // LD_LIBRARY_PATH as ld.so read it at startup (nullptr: unset, or the
   // process is AT_SECURE), searched as ld.so searches it (search.h).
   const char* (*library_path)();
+  // The glibc-hwcaps subdirectories ld.so prefers on this CPU (hwcaps.h;
+  // nullptr: none), tried in every search directory and in ld.so.cache.
+  const Hwcaps* (*hwcaps)();
 };
 void set_system_scope(const SystemScope* scope);
 const SystemScope* system_scope();

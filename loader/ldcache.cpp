@@ -109,23 +109,85 @@ long find_any(const Table& t, const char* name) {
 
 }  // namespace
 
-const char* ldcache_find(const uint8_t* data, size_t size, const char* name) {
+namespace {
+
+constexpr uint32_t kExtensionMagic = 0xeaa42174;  // glibc's cache_extension_magic
+constexpr uint32_t kTagGlibcHwcaps = 1;           // cache_extension_tag_glibc_hwcaps
+constexpr uint64_t kHwcapExtension = 1ull << 62;  // DL_CACHE_HWCAP_EXTENSION
+constexpr uint32_t kIsaLevelMask = 0x3ff;         // DL_CACHE_HWCAP_ISA_LEVEL_MASK, of hwcap >> 32
+
+// The glibc-hwcaps section of the extension directory: `count` 32-bit
+// file offsets of subdirectory names. Empty when the file has none or it
+// does not check out (ld.so then uses no glibc-hwcaps entry either).
+struct HwcapsNames {
+  const uint8_t* file = nullptr;
+  const uint8_t* end = nullptr;
+  const uint8_t* offsets = nullptr;
+  uint32_t count = 0;
+  const char* name(uint32_t i) const {
+    return i < count ? string_at(file, end, load<uint32_t>(offsets + size_t(i) * 4)) : nullptr;
+  }
+};
+
+HwcapsNames hwcaps_names(const uint8_t* file, size_t size, const Table& t) {
+  HwcapsNames n;
+  uint64_t dir = load<uint32_t>(t.base + 32);  // extension_offset, from the start of the file
+  if (!dir || dir % 4 || dir + 8 > size || load<uint32_t>(file + dir) != kExtensionMagic) return n;
+  uint64_t count = load<uint32_t>(file + dir + 4);
+  if (count > (size - dir - 8) / 16) return n;
+  for (uint64_t i = 0; i < count; i++) {
+    const uint8_t* s = file + dir + 8 + i * 16;  // tag, flags, offset, size
+    uint64_t off = load<uint32_t>(s + 8), len = load<uint32_t>(s + 12);
+    if (load<uint32_t>(s) != kTagGlibcHwcaps || off + len > size || !len || off % 4 || len % 4) continue;
+    n.file = file, n.end = file + size, n.offsets = file + off, n.count = static_cast<uint32_t>(len / 4);
+  }
+  return n;
+}
+
+// ld.so's preference for an entry marked as a glibc-hwcaps build: 0 when
+// the CPU lacks the ISA level it records or its subdirectory is not one
+// of the CPU's, else hwcaps_priority() (lower is better).
+uint32_t entry_priority(uint64_t hwcap, const Hwcaps& hw, const HwcapsNames& names) {
+  uint32_t level = static_cast<uint32_t>(hwcap >> 32) & kIsaLevelMask;
+  if (hw.isa_1 && (level >= 32 || !(hw.isa_1 >> level & 1))) return 0;
+  const char* sub = names.name(static_cast<uint32_t>(hwcap));
+  return sub ? hwcaps_priority(hw, sub, strlen(sub)) : 0;
+}
+
+}  // namespace
+
+const char* ldcache_find(const uint8_t* data, size_t size, const char* name, const Hwcaps* hw) {
   Table t;
   if (!open_table(data, size, &t)) return nullptr;
   long i = find_any(t, name);
   if (i < 0) return nullptr;
   while (i > 0 && t.key(static_cast<uint32_t>(i - 1)) && !strcmp(t.key(static_cast<uint32_t>(i - 1)), name)) i--;
-  // The first entry of the run of equal keys that is for this architecture.
+  // Of the run of entries with this name that are for this architecture:
+  // the glibc-hwcaps build ld.so prefers (ldconfig lists them first), else
+  // the first plain one (hwcap 0), as glibc's search_cache.
+  HwcapsNames names;
+  bool names_read = false;
+  const char* best = nullptr;
+  uint32_t best_priority = 0;
   for (uint32_t k = static_cast<uint32_t>(i); k < t.nlibs; k++) {
     const char* key = t.key(k);
     if (!key || strcmp(key, name) != 0) break;
     const uint8_t* e = t.entry(k);
     int32_t flags = load<int32_t>(e);
-    if ((flags & (kFlagTypeMask | kFlagArchMask)) != Arch::kLdCacheFlags || load<uint64_t>(e + 16) != 0) continue;
     const char* value = string_at(t.base, t.end, load<uint32_t>(e + 8));
-    if (value && value[0] == '/') return value;
+    if ((flags & (kFlagTypeMask | kFlagArchMask)) != Arch::kLdCacheFlags || !value || value[0] != '/') continue;
+    uint64_t hwcap = load<uint64_t>(e + 16);
+    if ((hwcap >> 32 & ~kIsaLevelMask) == kHwcapExtension >> 32) {  // a glibc-hwcaps build
+      if (!hw) continue;
+      if (!names_read) names = hwcaps_names(data, size, t), names_read = true;
+      uint32_t p = entry_priority(hwcap, *hw, names);
+      if (p && (!best || p < best_priority)) best = value, best_priority = p;
+      continue;
+    }
+    if (best) break;
+    if (hwcap == 0) return value;
   }
-  return nullptr;
+  return best;
 }
 
 namespace {
@@ -170,9 +232,9 @@ bool refresh_cache() {
 
 }  // namespace
 
-bool ldcache_lookup(const char* name, OwnedStr* path) {
+bool ldcache_lookup(const char* name, const Hwcaps* hw, OwnedStr* path) {
   if (!refresh_cache()) return false;
-  const char* p = ldcache_find(static_cast<const uint8_t*>(g_cache.map), g_cache.size, name);
+  const char* p = ldcache_find(static_cast<const uint8_t*>(g_cache.map), g_cache.size, name, hw);
   return p && OwnedStr::make(p, path);
 }
 

@@ -15,21 +15,31 @@
 //     name and the path, from the header), osversion, hwcap (uint64)
 //   strings
 //
+//   extension directory (at extension_offset, from the start of the file):
+//     magic 0xeaa42174, count, then count sections (tag, flags, offset,
+//     size); tag 1 is an array of file offsets of the glibc-hwcaps
+//     subdirectory names
+//
 // ldconfig sorts the entries by name (ldcache_compare, descending), and a
-// lookup is a binary search, as in glibc's _dl_load_cache_lookup; of the
-// entries with the name, the first one that matches is used: its flags say
-// an ELF libc6 object of this architecture (Arch::kLdCacheFlags), and its
-// hwcap is 0.
-// Entries with hwcap set are for glibc-hwcaps subdirectories (x86-64-v3
-// builds of a library): ld.so may pick one of those by the CPU; staticdl
-// takes the baseline file. Every count, offset and string is checked
-// against the file's size; a cache that does not parse is not used.
+// lookup is a binary search, as in glibc's _dl_load_cache_lookup. Of the
+// entries with the name whose flags say an ELF libc6 object of this
+// architecture (Arch::kLdCacheFlags), ldconfig lists the builds in
+// glibc-hwcaps subdirectories first: their hwcap is bit 62, the ISA level
+// the build needs in bits 32-41 and the index of its subdirectory's name
+// in the low 32 bits. As ld.so (glibc 2.36, search_cache), the build the
+// CPU supports whose subdirectory it prefers most wins (hwcaps.h);
+// without one, the first entry whose hwcap is 0. Entries with other hwcap
+// bits (the legacy AT_HWCAP subdirectories) are not used. Every count,
+// offset and string is checked against the file's size; a cache that does
+// not parse is not used, and an extension directory that does not is
+// ignored (no glibc-hwcaps build is taken, as in ld.so).
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "containers.h"
+#include "hwcaps.h"
 
 namespace staticdl {
 
@@ -38,13 +48,14 @@ namespace staticdl {
 int ldcache_compare(const char* a, const char* b);
 
 // The path the cache image [data, data + size) gives for `name` (a
-// pointer into data), or nullptr.
-const char* ldcache_find(const uint8_t* data, size_t size, const char* name);
+// pointer into data), or nullptr. hw: the CPU's glibc-hwcaps
+// subdirectories (nullptr: plain entries only).
+const char* ldcache_find(const uint8_t* data, size_t size, const char* name, const Hwcaps* hw = nullptr);
 
 // ldcache_find() in the system's cache, mapped on first use and again when
 // the file changes (device, inode, size or modification time). False when
 // there is no cache or no entry. Under the loader lock.
-bool ldcache_lookup(const char* name, OwnedStr* path);
+bool ldcache_lookup(const char* name, const Hwcaps* hw, OwnedStr* path);
 
 // Tests: read this file instead of /etc/ld.so.cache (nullptr: the default).
 // The string must outlive its use.

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "debug.h"
 #include "host.h"
+#include "hwcaps.h"
 #include "ldcache.h"
 
 namespace staticdl {
@@ -79,9 +80,27 @@ bool dirname_of(const char* path, OwnedStr* out) {
   return OwnedStr::make(path, static_cast<size_t>(slash - path), out);
 }
 
+// Tries DIR/glibc-hwcaps/<sub>/name for each of the CPU's subdirectories
+// (hybrid mode, hwcaps.h), then DIR/name.
+static bool try_dir(const char* dir, const char* name, const Hwcaps* hw, const char* what, TryPath try_path,
+                    void* ctx) {
+  char path[4096];
+  for (size_t i = 0; hw && hw->subdirs && hw->subdirs[i]; i++) {
+    if (i == 0 && !hwcaps_root_exists(dir)) break;
+    int len = snprintf(path, sizeof path, "%s/glibc-hwcaps/%s/%s", dir, hw->subdirs[i], name);
+    if (len <= 0 || static_cast<size_t>(len) >= sizeof path) continue;
+    debug(DebugLibs, "  trying file=%s (%s)", path, what);
+    if (try_path(path, ctx)) return true;
+  }
+  int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (len <= 0 || static_cast<size_t>(len) >= sizeof path) return false;
+  debug(DebugLibs, "  trying file=%s (%s)", path, what);
+  return try_path(path, ctx);
+}
+
 // Tries each element of a ':'-separated list.
 static bool search_list(const char* list, const char* name, const char* origin, const char* what, TryPath try_path,
-                        void* ctx) {
+                        void* ctx, const Hwcaps* hw) {
   if (!list) return false;
   bool secure = secure_mode();
   char elem[4096];
@@ -91,14 +110,8 @@ static bool search_list(const char* list, const char* name, const char* origin, 
       memcpy(elem, s, n);
       elem[n] = 0;
       OwnedStr dir;
-      if (expand_dst(n ? elem : ".", origin, secure, &dir)) {
-        char path[4096];
-        int len = snprintf(path, sizeof path, "%s/%s", dir.c_str(), name);
-        if (len > 0 && static_cast<size_t>(len) < sizeof path) {
-          debug(DebugLibs, "  trying file=%s (%s)", path, what);
-          if (try_path(path, ctx)) return true;
-        }
-      }
+      if (expand_dst(n ? elem : ".", origin, secure, &dir) && try_dir(dir.c_str(), name, hw, what, try_path, ctx))
+        return true;
     }
     if (!s[n]) return false;
     s += n + 1;
@@ -106,9 +119,9 @@ static bool search_list(const char* list, const char* name, const char* origin, 
 }
 
 // Hybrid mode: the file ld.so.cache names, if any.
-static bool search_cache(const char* name, TryPath try_path, void* ctx) {
+static bool search_cache(const char* name, const Hwcaps* hw, TryPath try_path, void* ctx) {
   OwnedStr path;
-  if (!ldcache_lookup(name, &path)) return false;
+  if (!ldcache_lookup(name, hw, &path)) return false;
   debug(DebugLibs, "  trying file=%s (ld.so.cache)", path.c_str());
   return try_path(path.c_str(), ctx);
 }
@@ -131,16 +144,18 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   if (strchr(name, '/')) return try_path(name, ctx);
   debug(DebugLibs, "find library=%s", name);
   const SystemScope* sys = system_scope();
-  if (!from.runpath && search_list(from.rpath, name, from.origin, "RPATH", try_path, ctx)) return true;
-  if (search_list(safe_getenv("STATICDL_LIBRARY_PATH"), name, from.origin, "STATICDL_LIBRARY_PATH", try_path, ctx))
-    return true;
+  const Hwcaps* hw = sys && sys->hwcaps ? sys->hwcaps() : nullptr;
+  auto list = [&](const char* l, const char* origin, const char* what) {
+    return search_list(l, name, origin, what, try_path, ctx, hw);
+  };
+  if (!from.runpath && list(from.rpath, from.origin, "RPATH")) return true;
+  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), from.origin, "STATICDL_LIBRARY_PATH")) return true;
   const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
-  if (llp && search_list(llp, name, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH", try_path, ctx))
-    return true;
-  if (search_list(from.runpath, name, from.origin, "RUNPATH", try_path, ctx)) return true;
-  if (sys && search_cache(name, try_path, ctx)) return true;
+  if (llp && list(llp, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
+  if (list(from.runpath, from.origin, "RUNPATH")) return true;
+  if (sys && search_cache(name, hw, try_path, ctx)) return true;
   for (const OwnedStr& d : configured_dirs())
-    if (search_list(d.c_str(), name, nullptr, "configured", try_path, ctx)) return true;
+    if (list(d.c_str(), nullptr, "configured")) return true;
   return false;
 }
 

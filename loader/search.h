@@ -9,7 +9,9 @@
 //   5. directories added with staticdl_add_search_dir() (hybrid mode adds
 //      ld.so's default directories first).
 // Path lists are ':'-separated; an empty element means the current
-// directory. $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are expanded; under
+// directory. In hybrid mode, DIR/glibc-hwcaps/<name>/ for each of the CPU's
+// subdirectory names comes before each DIR, and ld.so.cache's entries for
+// such builds count (hwcaps.h). $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are expanded; under
 // AT_SECURE an element that uses $ORIGIN is skipped, and so is an
 // LD_LIBRARY_PATH element that does (ld.so would expand it to the
 // executable's directory).

@@ -40,6 +40,7 @@
 #include "arch.h"
 #include "debug.h"
 #include "host.h"
+#include "hybrid_hwcaps.h"
 #include "module.h"
 #include "registry.h"
 #include "runtime.h"
@@ -429,7 +430,8 @@ bool sys_may_define(uint32_t h_even) {
   return false;
 }
 
-const SystemScope kSystemScope = {sys_find, sys_has_library, sys_has_file, sys_may_define, sys_library_path};
+const SystemScope kSystemScope = {sys_find,       sys_has_library,  sys_has_file,
+                                  sys_may_define, sys_library_path, sys_hwcaps};
 
 // ld.so's default directories for this architecture (after RPATH,
 // STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).

@@ -31,7 +31,8 @@ void put(std::vector<uint8_t>& b, size_t at, T v) {
 // The "glibc-ld.so.cache1.1" layout ldconfig writes, optionally after an
 // old-format ("ld.so-1.7.0") part of `old_entries` entries; entries sorted
 // as ldconfig sorts them (descending by name, stable).
-std::vector<uint8_t> image(std::vector<Entry> es, size_t old_entries = 0, uint8_t endian = 0) {
+std::vector<uint8_t> image(std::vector<Entry> es, size_t old_entries = 0, uint8_t endian = 0,
+                           const std::vector<std::string>& hwcaps = {}) {
   std::stable_sort(es.begin(), es.end(),
                    [](const Entry& a, const Entry& b) { return ldcache_compare(a.key.c_str(), b.key.c_str()) > 0; });
   std::vector<uint8_t> b;
@@ -57,13 +58,32 @@ std::vector<uint8_t> image(std::vector<Entry> es, size_t old_entries = 0, uint8_
     strings += es[i].value + '\0';
     put<uint64_t>(b, e + 16, es[i].hwcap);
   }
+  std::vector<uint32_t> names;  // file offsets of the glibc-hwcaps subdirectory names
+  for (const std::string& n : hwcaps) {
+    names.push_back(static_cast<uint32_t>(h + str_base + strings.size()));
+    strings += n + '\0';
+  }
   put<uint32_t>(b, h + 24, static_cast<uint32_t>(strings.size()));
   b.insert(b.end(), strings.begin(), strings.end());
+  if (!hwcaps.empty()) {  // the extension directory: one glibc-hwcaps section
+    b.resize((b.size() + 3) & ~size_t(3));
+    size_t dir = b.size(), array = dir + 8 + 16;
+    b.resize(array + 4 * names.size());
+    put<uint32_t>(b, h + 32, static_cast<uint32_t>(dir));
+    put<uint32_t>(b, dir, 0xeaa42174u), put<uint32_t>(b, dir + 4, 1);
+    put<uint32_t>(b, dir + 8, 1), put<uint32_t>(b, dir + 12, 0);
+    put<uint32_t>(b, dir + 16, static_cast<uint32_t>(array)), put<uint32_t>(b, dir + 20, static_cast<uint32_t>(4 * names.size()));
+    for (size_t i = 0; i < names.size(); i++) put<uint32_t>(b, array + 4 * i, names[i]);
+  }
   return b;
 }
 
-std::string find(const std::vector<uint8_t>& b, const char* name) {
-  const char* p = ldcache_find(b.data(), b.size(), name);
+// A cache entry for a build in glibc-hwcaps subdirectory `index` that
+// needs ISA level `level` (1 baseline, 2 v2, ...: ldconfig's encoding).
+uint64_t named(uint32_t index, uint32_t level = 0) { return 1ull << 62 | uint64_t(level) << 32 | index; }
+
+std::string find(const std::vector<uint8_t>& b, const char* name, const staticdl::Hwcaps* hw = nullptr) {
+  const char* p = ldcache_find(b.data(), b.size(), name, hw);
   return p ? p : "(none)";
 }
 
@@ -86,7 +106,7 @@ TEST_CASE("ldcache.lookup") {
     std::vector<uint8_t> b = image(es, old);
     CHECK(find(b, "libfoo.so.1") == "/usr/local/lib/libfoo.so.1");
     CHECK(find(b, "libbar.so.1") == "/lib/libbar.so.1");  // not the other architecture's
-    CHECK(find(b, "libbaz.so.2") == "/lib/libbaz.so.2");  // the baseline, not a glibc-hwcaps build
+    CHECK(find(b, "libbaz.so.2") == "/lib/libbaz.so.2");  // without hwcaps: the baseline
     CHECK(find(b, "librel.so") == "(none)");               // paths are absolute
     CHECK(find(b, "libnolibc6.so") == "(none)");
     CHECK(find(b, "libfoo.so") == "(none)");
@@ -97,6 +117,64 @@ TEST_CASE("ldcache.lookup") {
   std::vector<uint8_t> unset = image(es);
   unset[28] = 0;
   CHECK(find(unset, "libfoo.so.1") == "/usr/local/lib/libfoo.so.1");
+}
+
+// glibc-hwcaps builds (hwcaps.h): of the entries for a name, the build in
+// the subdirectory the CPU prefers most, if the CPU has the ISA level it
+// needs; else the plain entry. Names are sorted in the section, as
+// ldconfig writes them; entry indexes point into that array.
+TEST_CASE("ldcache.hwcaps") {
+  const std::vector<std::string> subdirs = {"power10", "x86-64-v2", "x86-64-v3", "x86-64-v4"};
+  std::vector<Entry> es = {
+      {kMine, "libz.so.1", "/lib/glibc-hwcaps/x86-64-v2/libz.so.1", named(1, 1)},
+      {kMine, "libz.so.1", "/lib/glibc-hwcaps/x86-64-v4/libz.so.1", named(3, 3)},
+      {kMine, "libz.so.1", "/lib/libz.so.1"},
+      {kMine, "libp.so", "/lib/glibc-hwcaps/power10/libp.so", named(0)},
+      {kMine, "libp.so", "/lib/libp.so"},
+      {kMine, "libonly.so", "/lib/glibc-hwcaps/x86-64-v3/libonly.so", named(2, 2)},
+      {kMine, "libbad.so", "/lib/glibc-hwcaps/x86-64-v3/libbad.so", named(7, 2)},  // index past the array
+      {kMine, "libbad.so", "/lib/libbad.so"},
+      {kMine, "libneeds4.so", "/lib/glibc-hwcaps/x86-64-v3/libneeds4.so", named(2, 3)},  // built for v4
+      {kMine, "libneeds4.so", "/lib/libneeds4.so"},
+      {kMine, "liblegacy.so", "/lib/tls/liblegacy.so", 1ull << 63},
+      {kMine, "liblegacy.so", "/lib/liblegacy.so"},
+  };
+  std::vector<uint8_t> b = image(es, 0, 0, subdirs);
+  static const char* const v4[] = {"x86-64-v4", "x86-64-v3", "x86-64-v2", nullptr};
+  static const char* const v3[] = {"x86-64-v3", "x86-64-v2", nullptr};
+  static const char* const v2[] = {"x86-64-v2", nullptr};
+  static const char* const none[] = {nullptr};
+  staticdl::Hwcaps cpu4{v4, 0xf}, cpu3{v3, 0x7}, cpu2{v2, 0x3}, cpu1{none, 0x1};
+  CHECK(find(b, "libz.so.1", &cpu4) == "/lib/glibc-hwcaps/x86-64-v4/libz.so.1");
+  CHECK(find(b, "libz.so.1", &cpu3) == "/lib/glibc-hwcaps/x86-64-v2/libz.so.1");  // no v3 build
+  CHECK(find(b, "libz.so.1", &cpu2) == "/lib/glibc-hwcaps/x86-64-v2/libz.so.1");
+  CHECK(find(b, "libz.so.1", &cpu1) == "/lib/libz.so.1");
+  CHECK(find(b, "libz.so.1") == "/lib/libz.so.1");  // static mode: no hwcaps
+  CHECK(find(b, "libp.so", &cpu4) == "/lib/libp.so");  // not one of this CPU's subdirectories
+  CHECK(find(b, "libonly.so", &cpu4) == "/lib/glibc-hwcaps/x86-64-v3/libonly.so");
+  CHECK(find(b, "libonly.so", &cpu2) == "(none)");  // only a build this CPU cannot run
+  CHECK(find(b, "libbad.so", &cpu4) == "/lib/libbad.so");
+  CHECK(find(b, "libneeds4.so", &cpu3) == "/lib/libneeds4.so");  // the v3 subdirectory, but a v4 build
+  CHECK(find(b, "libneeds4.so", &cpu4) == "/lib/glibc-hwcaps/x86-64-v3/libneeds4.so");
+  CHECK(find(b, "liblegacy.so", &cpu4) == "/lib/liblegacy.so");  // legacy hwcap bits: not used
+  // Without a valid extension directory, no glibc-hwcaps entry is used.
+  std::vector<uint8_t> bad = b;
+  uint32_t dir;
+  memcpy(&dir, &bad[32], 4);
+  put<uint32_t>(bad, dir, 0x12345678);  // magic
+  CHECK(find(bad, "libz.so.1", &cpu4) == "/lib/libz.so.1");
+  bad = b;
+  put<uint32_t>(bad, 32, dir + 2);  // misaligned
+  CHECK(find(bad, "libz.so.1", &cpu4) == "/lib/libz.so.1");
+  bad = b;
+  put<uint32_t>(bad, dir + 20, 0x40000000);  // section past the end
+  CHECK(find(bad, "libz.so.1", &cpu4) == "/lib/libz.so.1");
+  // Every truncation reads inside the image, and answers only with a whole path.
+  for (size_t n = 0; n <= b.size(); n++) {
+    std::vector<uint8_t> t(b.begin(), b.begin() + static_cast<long>(n));
+    const char* p = ldcache_find(t.data(), t.size(), "libz.so.1", &cpu4);
+    if (p) CHECK(std::string(p).find("libz.so.1") != std::string::npos);
+  }
 }
 
 TEST_CASE("ldcache.compare") {
