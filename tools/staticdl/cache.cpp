@@ -83,9 +83,9 @@ std::string judge(int dirfd, const std::string& name, const struct stat& st, std
     char want[64];
     fmt::file_name(h.dev, h.ino, want);
     uint64_t size = 0;
-    bool whole = got == static_cast<ssize_t>(sizeof h) && h.page >= sizeof h + h.path_len &&
+    bool whole = got == static_cast<ssize_t>(sizeof h) && h.page >= sizeof h && h.path_len <= h.page - sizeof h &&
                  !__builtin_mul_overflow(h.npages + 1, h.page, &size) && size == uint64_t(st.st_size);
-    std::string path(h.path_len, '\0');
+    std::string path(whole ? h.path_len : 0, '\0');
     if (whole && h.path_len &&
         pread(fd, &path[0], h.path_len, sizeof h) != static_cast<ssize_t>(h.path_len))
       whole = false;
