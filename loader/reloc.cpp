@@ -397,8 +397,10 @@ class Relocator {
       Definition d;
       STATICDL_TRY(symbol(r, &d));
       const char* sn = m_.syms.name_of(r.sym);
-      if (d.host_tls) {
-        t = host_tls_module(), o = d.value;
+      if (d.host_tls && d.tls_modid && !d.tls_static) {
+        return system_tls(r, p, a, d, sn);
+      } else if (d.host_tls) {
+        t = host_tls_module(), o = d.tls_modid ? static_cast<uint64_t>(d.static_off) : d.value;
       } else if (!d.sym && !d.value) {
         undef = true;
       } else if (!d.module || ELF64_ST_TYPE(d.sym->st_info) != STT_TLS) {
@@ -420,6 +422,24 @@ class Relocator {
       return put64(p, static_cast<uint64_t>(t->tls.tpoff) + o + a);
     }
     return tls_desc(p, t, o + a, undef);
+  }
+
+  // A TLS reference into a block the system loader allocates per thread
+  // (hybrid mode: an object glibc gave dynamic TLS): the tagged module id
+  // and offset, which staticdl's resolvers hand to glibc's __tls_get_addr.
+  Status system_tls(const Rel& r, uintptr_t p, int64_t a, const Definition& d, const char* sn) {
+    st_->tls++;
+    uint64_t modid = kSystemModid | d.tls_modid, off = d.value + static_cast<uint64_t>(a);
+    if (r.type == Arch::R_TLS_DTPMOD) return put64(p, modid);
+    if (r.type == Arch::R_TLS_DTPOFF) return put64(p, off);
+    if (r.type == Arch::R_TLS_TPOFF)
+      return fail(Errc::Unsupported, "%s: initial-exec TLS reference to %s, which the system loader gave dynamic TLS",
+                  name_, sn ? sn : "?");
+    STATICDL_TRY(check_place(p, 16));
+    TlsDescArg* arg = tls_desc_arg(m_, modid, off);
+    if (!arg) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
+    (void)put64(p + 8, reinterpret_cast<uintptr_t>(arg));
+    return put64(p, reinterpret_cast<uintptr_t>(tls_entry(reinterpret_cast<void*>(&staticdl_tlsdesc_dynamic))));
   }
 
   Status tls_desc(uintptr_t p, Module* t, uint64_t off, bool undef) {

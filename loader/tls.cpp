@@ -411,7 +411,12 @@ TlsReserveInfo tls_reserve_info() {
 
 }  // namespace staticdl
 
+void* (*staticdl::g_system_tls_get_addr)(uint64_t modid, uint64_t offset) = nullptr;
+
 extern "C" void* staticdl_tls_get_addr_slow(uint64_t modid, uint64_t offset) {
+  using staticdl::kSystemModid;
+  if ((modid & kSystemModid) && staticdl::g_system_tls_get_addr)
+    return staticdl::g_system_tls_get_addr(modid & ~kSystemModid, offset);
   char* b = static_cast<char*>(staticdl::tls_block(modid));
   return b ? b + offset : nullptr;
 }

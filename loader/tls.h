@@ -61,6 +61,13 @@ struct TlsDescArg {
 
 constexpr size_t kMaxTlsModules = 4096;
 constexpr size_t kHostModid = 1;
+// A module id of the system loader's (hybrid mode: glibc's, for an object it
+// gave dynamic TLS) as staticdl's resolvers see it: tagged, so it fails
+// their fast path's bound check, and the slow path hands it to
+// g_system_tls_get_addr.
+constexpr uint64_t kSystemModid = uint64_t(1) << 63;
+// The system loader's __tls_get_addr for (module id, offset); set in hybrid mode.
+extern void* (*g_system_tls_get_addr)(uint64_t modid, uint64_t offset);
 
 // Registers m's PT_TLS (phdr `ph`); `need_static` for DF_STATIC_TLS or
 // initial-exec relocations. Fails when the static reserve is used up.

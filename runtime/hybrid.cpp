@@ -22,9 +22,8 @@
 //             for and open each name a second time). Anything else is
 //             loaded by staticdl.
 //   dladdr    addresses outside staticdl's modules go to glibc's dladdr.
-// Thread-local variables of system objects become offsets in module 1 (the
-// host's block; see glibc_find). Objects glibc dlopen()ed later may have
-// dynamic TLS, and references into their TLS are not supported.
+// Thread-local variables of system objects: hybrid_tls.cpp (static blocks
+// as offsets in module 1, dynamic ones through glibc's __tls_get_addr).
 //
 // The rest of hybrid mode lives where the static host's counterpart does:
 // dlfcn.cpp (the dl* names as builtin overrides), introspect.cpp (glibc's
@@ -41,6 +40,7 @@
 #include "debug.h"
 #include "host.h"
 #include "hybrid_hwcaps.h"
+#include "hybrid_tls.h"
 #include "module.h"
 #include "registry.h"
 #include "runtime.h"
@@ -75,9 +75,8 @@ const char* sys_library_path() { return g_library_path.empty() ? nullptr : g_lib
 
 // The authoritative answer: glibc's own lookup in ld.so's global scope.
 // `tls`: the definition is STT_TLS, and glibc returns the calling thread's
-// instance; ld.so's startup objects sit in static TLS at a fixed offset
-// from the thread pointer, so that minus the executable's TLS block is an
-// offset in module 1 valid in every thread.
+// instance, which hybrid_tls.cpp places: glibc's module id and the offset
+// in its block, and for a static block the offset in module 1.
 bool glibc_find(void* handle, const SymName& n, const VersionReq& v, bool tls, HostSymbol* out) {
   void* a = v.name ? dlvsym(handle, n.name, v.name) : dlsym(handle, n.name);
   if (!a) {
@@ -87,12 +86,7 @@ bool glibc_find(void* handle, const SymName& n, const VersionReq& v, bool tls, H
   *out = HostSymbol();
   out->value = reinterpret_cast<uintptr_t>(a);
   out->type = STT_FUNC;  // or data: relocations only tell TLS apart
-  if (tls) {
-    ModuleTls host;
-    tls_host_info(&host);
-    out->type = STT_TLS;
-    out->value -= thread_pointer() + static_cast<uintptr_t>(host.tpoff);
-  }
+  if (tls) return system_tls_place(out->value, out);  // hybrid_tls.cpp
   return true;
 }
 
@@ -462,6 +456,7 @@ bool hybrid_refresh() {
 
 void install_hybrid_host() {
   set_system_scope(&kSystemScope);
+  g_system_tls_get_addr = system_tls_get_addr;
   for (const char* d : kSystemDirs) (void)add_search_dir(d);
   // Exceptions and panics in staticdl's modules unwind through the
   // process's libgcc_s (unwind.cpp registers their frames with it). A host

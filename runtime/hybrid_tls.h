@@ -1,0 +1,21 @@
+// Hybrid mode: where a thread-local variable of ld.so's objects lives
+// (hybrid_tls.cpp).
+#pragma once
+
+#include <stdint.h>
+
+#include "host.h"
+
+namespace staticdl {
+
+// `addr` is the calling thread's instance of a TLS variable of one of
+// ld.so's objects (from glibc's dlsym): fills out's type, tls_modid, value
+// (the offset in that module's block), tls_static and static_off. False
+// when no object's block holds it.
+bool system_tls_place(uintptr_t addr, HostSymbol* out);
+
+// glibc's __tls_get_addr for (module id, offset): loader/tls.h's
+// g_system_tls_get_addr in hybrid mode.
+void* system_tls_get_addr(uint64_t modid, uint64_t offset);
+
+}  // namespace staticdl
