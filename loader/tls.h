@@ -30,6 +30,13 @@
 // template that musl copies into every new thread; a module's image is
 // written into the template and into the reserve of every live thread
 // (thread_walk.h), with thread creation held off meanwhile.
+//
+// In hybrid mode (a glibc process), variables of the objects ld.so loaded
+// live in glibc's blocks: a static one is reached as an offset in module 1
+// (the executable's block, in glibc's static TLS); a dynamic one (an object
+// glibc dlopen()ed later) keeps glibc's module id, tagged with
+// kSystemModid, and staticdl's resolvers' slow path hands it to glibc's
+// __tls_get_addr (runtime/hybrid_tls.cpp).
 #pragma once
 
 #include <elf.h>
