@@ -55,14 +55,11 @@ struct HostSymbol {
   uintptr_t value = 0;
   uint64_t size = 0;
   unsigned char type = STT_NOTYPE;
-  // STT_TLS of an object the system loader loaded (hybrid mode): its module
-  // id there, and `value` the variable's offset in that module's block.
-  // When the block is in static TLS, static_off is the variable's offset in
-  // module 1 (the host's block), which initial-exec accesses need. A static
-  // host's own TLS: tls_modid 0, `value` the offset in module 1.
+  // STT_TLS: `value` is the variable's offset in module 1 (the host's
+  // block, static TLS). In hybrid mode, a variable of an object the system
+  // loader gave dynamic TLS has no such offset: tls_modid is that module's
+  // id there, and `value` the offset in its block.
   uint64_t tls_modid = 0;
-  bool tls_static = false;
-  int64_t static_off = 0;
 };
 // `needed_by` (hybrid mode): search only the system objects that these
 // modules' DT_NEEDED entries name, and their dependencies (dlsym on a

@@ -38,7 +38,7 @@ __attribute__((always_inline)) inline bool from_host(const SymName& n, const Ver
   HostSymbol hs;
   if (!host_find_symbol(n, v, &hs, needed_by)) return false;
   if (hs.type == STT_TLS) {
-    *out = Definition{hs.value, nullptr, nullptr, false, hs.size, true, hs.tls_modid, hs.tls_static, hs.static_off};
+    *out = Definition{hs.value, nullptr, nullptr, false, hs.size, true, hs.tls_modid};
     return true;
   }
   uintptr_t a = hs.value;

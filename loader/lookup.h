@@ -29,12 +29,9 @@ struct Definition {
   bool ifunc = false;
   uint64_t size = 0;
   bool host_tls = false;  // a TLS variable of the host: value is its st_value
-  // host_tls in a system-loader module's own block (HostSymbol::tls_modid):
-  // its module id, and `value` the offset in the block; static_off as in
-  // HostSymbol when that block is static (tls_static).
+  // host_tls in a block the system loader allocates per thread
+  // (HostSymbol::tls_modid): that module's id, and `value` the offset in it.
   uint64_t tls_modid = 0;
-  bool tls_static = false;
-  int64_t static_off = 0;
 };
 
 // Resolves symbol `i` referenced by `m` (for relocation). Errors name the

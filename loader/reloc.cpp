@@ -123,7 +123,6 @@ class Relocator {
   // own symbols is estimated: linkers sort the symbolic relocations by
   // symbol (GNU ld, and lld with -z combreloc, the default), so it is about
   // the number of runs of entries against one own symbol.
-  static constexpr uint64_t kStride = 64;
   bool worth_prebinding() const {
     const DynInfo& y = m_.dyn;
     const SymbolTable& t = m_.syms;
@@ -144,7 +143,7 @@ class Relocator {
   // kExact entries they are counted; in longer tables every kStride-th
   // entry is asked whether such a run starts there (two reads), and each
   // yes stands for kStride runs.
-  static constexpr uint64_t kExact = 4096;
+  static constexpr uint64_t kExact = 4096, kStride = 64;
   uint64_t own_symbols(uintptr_t addr, uint64_t n, size_t ent, uint64_t enough) const {
     const SymbolTable& t = m_.syms;
     // r_info is the second word of an Elf64_Rel and of an Elf64_Rela.
@@ -397,10 +396,10 @@ class Relocator {
       Definition d;
       STATICDL_TRY(symbol(r, &d));
       const char* sn = m_.syms.name_of(r.sym);
-      if (d.host_tls && d.tls_modid && !d.tls_static) {
+      if (d.host_tls && d.tls_modid) {
         return system_tls(r, p, a, d, sn);
       } else if (d.host_tls) {
-        t = host_tls_module(), o = d.tls_modid ? static_cast<uint64_t>(d.static_off) : d.value;
+        t = host_tls_module(), o = d.value;
       } else if (!d.sym && !d.value) {
         undef = true;
       } else if (!d.module || ELF64_ST_TYPE(d.sym->st_info) != STT_TLS) {
@@ -436,25 +435,22 @@ class Relocator {
       return fail(Errc::Unsupported, "%s: initial-exec TLS reference to %s, which the system loader gave dynamic TLS",
                   name_, sn ? sn : "?");
     STATICDL_TRY(check_place(p, 16));
-    TlsDescArg* arg = tls_desc_arg(m_, modid, off);
-    if (!arg) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
-    (void)put64(p + 8, reinterpret_cast<uintptr_t>(arg));
-    return put64(p, reinterpret_cast<uintptr_t>(tls_entry(reinterpret_cast<void*>(&staticdl_tlsdesc_dynamic))));
+    return dynamic_desc(p, modid, off);
   }
 
   Status tls_desc(uintptr_t p, Module* t, uint64_t off, bool undef) {
     STATICDL_TRY(check_place(p, 16));
-    void (*fn)();
-    uintptr_t arg;
-    if (undef) {
-      fn = &staticdl_tlsdesc_undefweak, arg = off;
-    } else if (t->tls.is_static) {
-      fn = &staticdl_tlsdesc_static, arg = t->tls.tpoff + off;
-    } else {
-      TlsDescArg* a = tls_desc_arg(m_, t->tls.modid, off);
-      if (!a) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
-      fn = &staticdl_tlsdesc_dynamic, arg = reinterpret_cast<uintptr_t>(a);
-    }
+    if (undef) return write_desc(p, &staticdl_tlsdesc_undefweak, off);
+    if (t->tls.is_static) return write_desc(p, &staticdl_tlsdesc_static, t->tls.tpoff + off);
+    return dynamic_desc(p, t->tls.modid, off);
+  }
+  // A descriptor for a block allocated per thread: {resolver, &{module id, offset}}.
+  Status dynamic_desc(uintptr_t p, uint64_t modid, uint64_t off) {
+    TlsDescArg* a = tls_desc_arg(m_, modid, off);
+    if (!a) return fail(Errc::NoMemory, "%s: cannot allocate memory", name_);
+    return write_desc(p, &staticdl_tlsdesc_dynamic, reinterpret_cast<uintptr_t>(a));
+  }
+  Status write_desc(uintptr_t p, void (*fn)(), uintptr_t arg) {
     (void)put64(p + 8, arg);
     return put64(p, reinterpret_cast<uintptr_t>(tls_entry(reinterpret_cast<void*>(fn))));
   }

@@ -196,10 +196,9 @@ void* definition_result(const Definition& d, const char* name) {
   bool module_tls = d.sym && ELF64_ST_TYPE(d.sym->st_info) == STT_TLS;
   if (!d.ifunc && !d.host_tls && !module_tls) return reinterpret_cast<void*>(d.value);  // plain code or data
   if (!definition_ok(d)) return set_error_text("%s: IFUNC resolver outside the code", name), nullptr;
-  if (d.host_tls && d.tls_modid && !d.tls_static)
+  if (d.host_tls && d.tls_modid)
     return g_system_tls_get_addr ? g_system_tls_get_addr(d.tls_modid, d.value) : nullptr;
-  if (d.host_tls)
-    return static_cast<char*>(tls_block(kHostModid)) + (d.tls_modid ? static_cast<uint64_t>(d.static_off) : d.value);
+  if (d.host_tls) return static_cast<char*>(tls_block(kHostModid)) + d.value;
   if (module_tls)
     return d.module->tls.modid ? static_cast<char*>(tls_block(d.module->tls.modid)) + d.sym->st_value : nullptr;
   return reinterpret_cast<void*>(definition_address(d));

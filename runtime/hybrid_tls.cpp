@@ -76,13 +76,12 @@ bool system_tls_place(uintptr_t addr, HostSymbol* out) {
   dl_iterate_phdr(find_block, &pl);
   if (!pl.modid) return false;
   out->type = STT_TLS;
-  out->tls_modid = pl.modid;
-  out->value = addr - pl.block;
-  out->tls_static = in_static_tls(pl.block);
-  if (out->tls_static) {
+  if (in_static_tls(pl.block)) {  // an offset in module 1, valid in every thread
     ModuleTls host;
     tls_host_info(&host);
-    out->static_off = static_cast<int64_t>(addr - thread_pointer() - static_cast<uintptr_t>(host.tpoff));
+    out->tls_modid = 0, out->value = addr - thread_pointer() - static_cast<uintptr_t>(host.tpoff);
+  } else {
+    out->tls_modid = pl.modid, out->value = addr - pl.block;
   }
   return true;
 }
