@@ -180,8 +180,12 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   }
   VersionReq v = m.syms.required_version(i);
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
-  bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) || from_globals(n, v, out) ||
-               from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
+  bool found = m.dyn.symbolic && lookup_in_module(&m, n, v, out);
+  if (!found && from_globals(n, v, out)) {
+    found = true;
+    if (out->module) keep_loaded(&m, out->module);  // an RTLD_GLOBAL object, maybe outside m's graph
+  }
+  found = found || from_list(local_scope(&m), n, v, out) || from_builtin_fallback(name, out);
   if (found && !definition_ok(*out))
     return fail(Errc::BadElf, "%s: IFUNC resolver of %s is outside the code of %s", m.name.c_str(), name,
                 out->module->name.c_str());

@@ -96,6 +96,10 @@ struct Module {
   Vec<Module*> deps;   // direct DT_NEEDED modules (host-satisfied ones excluded)
   bool needs_host = false;  // some DT_NEEDED is satisfied by the host
   Vec<Module*> bfs;    // this module and its dependencies, breadth first
+  // Loaded modules outside its DT_NEEDED graph (RTLD_GLOBAL ones) that its
+  // relocations or its dlsym(RTLD_DEFAULT) calls bound to: kept
+  // loaded while it is (glibc's l_reldeps). registry.h keep_loaded().
+  Vec<Module*> reldeps;
   Module* root = nullptr;  // the module whose dlopen loaded this one (local scope)
 
   int open_count = 0;     // outstanding dlopen handles

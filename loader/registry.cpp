@@ -318,11 +318,18 @@ void run_init(Module* m) {
 
 // ---- unloading ----------------------------------------------------------------
 
+// No module keeps an edge to m once it is gone (collect() unloads only what
+// no live module reaches, so this matters for a dlopen rolled back).
+void forget_reldeps(Module* m) {
+  for (Module* o : reg().modules) o->reldeps.remove(m);
+}
+
 void destroy(Module* m) {
   if (g_last_containing == m) g_last_containing = nullptr;
   if (reg().unloading) reg().unloading(*m);
   link_map_remove(m);
   reg().modules.remove(m);
+  forget_reldeps(m);
   reg().globals.remove(m);
   reg().init_order.remove(m);
   debug(DebugLibs, "unloaded file=%s", m->name.c_str());
@@ -331,6 +338,7 @@ void destroy(Module* m) {
 
 // Frees objects loaded by a failed dlopen (never initialized).
 void discard(Vec<Module*>& fresh) {
+  for (Module* m : fresh) forget_reldeps(m);
   for (Module* m : fresh) delete_module(m);
   fresh.clear();
 }
@@ -339,6 +347,7 @@ void mark(Module* m) {
   if (m->mark) return;
   m->mark = true;
   for (Module* d : m->deps) mark(d);
+  for (Module* d : m->reldeps) mark(d);
 }
 
 // Unloads every module not reachable from an open or NODELETE module.
@@ -373,6 +382,21 @@ Module* host_handle() {
     r.host_ready = true;
   }
   return &r.host;
+}
+
+void keep_loaded(Module* user, Module* def) {
+  if (!def || def == user || def->is_host || def->nodelete) return;
+  if (user->is_host) {
+    def->nodelete = true;
+    debug(DebugLibs, "file=%s is now NODELETE: bound from the host", def->name.c_str());
+    return;
+  }
+  if (user->deps.contains(def) || user->reldeps.contains(def)) return;
+  if (!user->reldeps.push(def)) {  // no memory for the edge: the safe side
+    def->nodelete = true;
+    return;
+  }
+  debug(DebugLibs, "file=%s needed by %s (relocation dependency)", def->name.c_str(), user->name.c_str());
 }
 
 const Vec<Module*>& loaded_modules() { return reg().modules; }

@@ -64,6 +64,12 @@ inline Module* validate_handle(void* h) {
   return find_handle(h);
 }
 
+// `user` bound a symbol to a definition in `def` (a relocation, or a
+// dlsym(RTLD_DEFAULT) it called): `def` stays loaded as long as
+// `user` does, even after its last dlclose. The host, which is never
+// unloaded, pins `def` for good (NODELETE), as glibc does.
+void keep_loaded(Module* user, Module* def);
+
 // The module whose mapped segments contain addr, or nullptr (host/unknown).
 Module* module_containing(uintptr_t addr);
 

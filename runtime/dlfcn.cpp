@@ -227,7 +227,12 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     if (!h) return set_error_text("%sinvalid handle", ""), nullptr;
     found = lookup_in_handle(h, n, v, &d);
   }
-  return found ? definition_result(d, name) : undefined_symbol(handle, h, n, version);
+  if (!found) return undefined_symbol(handle, h, n, version);
+  if (d.module && handle == RTLD_DEFAULT) {  // the caller is bound to it now (not for RTLD_NEXT: glibc's do_sym)
+    Module* caller = caller_module(ret);
+    keep_loaded(caller ? caller : host_handle(), d.module);
+  }
+  return definition_result(d, name);
 }
 
 }  // namespace
