@@ -33,6 +33,10 @@ struct AArch64 {
   static constexpr const char* kMachineName = "EM_AARCH64";
   static constexpr const char* kPlatform = "aarch64";
   static constexpr bool kUsesRela = true;
+  // STO_AARCH64_VARIANT_PCS: the function keeps more registers than the
+  // lazy resolver saves (SVE), so glibc binds it at load (lazy.h).
+  static constexpr uint8_t kEagerOnlyOther = 0x80;
+  static uint32_t lazy_xsave_size() { return 0; }  // x86_64 only (lazy_stub.S saves q0-q7)
 
   struct IfuncArg {  // glibc's __ifunc_arg_t
     unsigned long size, hwcap, hwcap2;

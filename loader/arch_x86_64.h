@@ -9,7 +9,8 @@
 //   R_X86_64_32/32S     S + A        (word32, must fit uint32/int32)
 //   R_X86_64_PC64       S + A - P    (word64)
 //   R_X86_64_GLOB_DAT   S            (word64)
-//   R_X86_64_JUMP_SLOT  S            (word64, bound eagerly: no lazy PLT)
+//   R_X86_64_JUMP_SLOT  S            (word64; bound at load, or at its first
+//                                     call under RTLD_LAZY if undefined: lazy.h)
 //   R_X86_64_RELATIVE   B + A        (word64)
 //   R_X86_64_IRELATIVE  (B + A)()    (word64: call the resolver)
 // IFUNC resolvers (IRELATIVE, STT_GNU_IFUNC symbols) are called as glibc's
@@ -25,6 +26,9 @@
 // blocks below it (TLS variant II).
 #pragma once
 
+#if defined(__x86_64__)  // arch_names.cpp reads these traits on every machine
+#include <cpuid.h>
+#endif
 #include <elf.h>
 #include <stdint.h>
 
@@ -35,6 +39,20 @@ struct X86_64 {
   static constexpr const char* kMachineName = "EM_X86_64";
   static constexpr const char* kPlatform = "x86_64";
   static constexpr bool kUsesRela = true;
+  static constexpr uint8_t kEagerOnlyOther = 0;  // no st_other bit forbids lazy binding (lazy.h)
+  // The bytes runtime/x86_64/lazy_stub.S needs for the vector registers:
+  // XSAVE's area for the state components the OS enabled (CPUID 0xD, 0:
+  // EBX), or 0 for FXSAVE's 512 where the OS has not enabled XSAVE.
+  static uint32_t lazy_xsave_size() {
+#if !defined(__x86_64__)
+    return 0;
+#else
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE)) return 0;
+    __cpuid_count(0xd, 0, a, b, c, d);
+    return b;
+#endif
+  }
 
   static uintptr_t call_ifunc(uintptr_t resolver) { return reinterpret_cast<uintptr_t (*)()>(resolver)(); }
   static constexpr int32_t kLdCacheFlags = 0x0303;  // ld.so.cache entry flags: FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 (ldcache.h)

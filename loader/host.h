@@ -112,6 +112,9 @@ struct SystemScope {
   // The glibc-hwcaps subdirectories ld.so prefers on this CPU (hwcaps.h;
   // nullptr: none), tried in every search directory and in ld.so.cache.
   const Hwcaps* (*hwcaps)();
+  // Rereads the system loader's list if it changed since the last read
+  // (objects it loaded or unloaded since); true if it did.
+  bool (*refresh)();
 };
 void set_system_scope(const SystemScope* scope);
 const SystemScope* system_scope();

@@ -31,6 +31,7 @@ struct DynInfo {
   uintptr_t dynamic = 0;
   SymbolTableInputs symin;
   uintptr_t rela = 0, rel = 0, jmprel = 0, relr = 0;
+  uintptr_t pltgot = 0;  // DT_PLTGOT: checked where it is used (lazy.cpp)
   uint64_t relasz = 0, relsz = 0, pltrelsz = 0, relrsz = 0;
   uint64_t relacount = 0;  // DT_RELACOUNT: leading RELATIVE entries of DT_RELA (a hint)
   int64_t pltrel = 0;  // DT_RELA or DT_REL
@@ -110,6 +111,8 @@ struct Module {
   bool mark = false;      // scratch for graph walks
   bool is_host = false;   // the host handle (registry.cpp's Registry::host)
   bool run_code = true;   // false: never call its IFUNC resolvers or init (fuzzing)
+  bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
+  bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
   uint64_t serial = 0;    // load order
 
   ModuleTls tls;  // PT_TLS state (tls.h)

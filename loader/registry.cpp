@@ -11,6 +11,7 @@ extern "C" char** environ;
 #include "dynamic.h"
 #include "elf_reader.h"
 #include "host.h"
+#include "lazy.h"
 #include "mapper.h"
 #include "reloc.h"
 #include "reloc_cache.h"
@@ -485,7 +486,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   Module* r = *root;
   RelocStats stats;
   Status s = load_dependencies(fresh);
-  for (Module* m : fresh) m->run_code = req.run_init;
+  for (Module* m : fresh) m->run_code = req.run_init, m->lazy = lazy_mode(req.flags);
   for (size_t i = 0; s && i < fresh.size(); i++)
     if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
   uint64_t t_reloc = debug_clock_ns(DebugStatistics);

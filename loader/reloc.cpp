@@ -8,6 +8,7 @@
 #include "debug.h"
 #include "dynamic.h"
 #include "fault.h"
+#include "lazy.h"
 #include "lookup.h"
 #include "populate.h"
 #include "range.h"
@@ -70,7 +71,9 @@ class Relocator {
                         ? m_.relative_prefix * sizeof(Elf64_Rela) : 0;
     STATICDL_TRY(table(m_.dyn.rela ? m_.dyn.rela + skip : 0, m_.dyn.relasz - skip, true));
     STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
+    in_plt_ = true;
     STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
+    in_plt_ = false;
     // Stored before any of this object's IFUNC resolvers runs: what they
     // write into the object's data (libgcc's __cpu_model) is this process's.
     if (m_.cache_store) reloc_cache_store(m_);
@@ -354,7 +357,7 @@ class Relocator {
     uintptr_t s = 0;
     if (!sized && known_address(r.sym, &s)) return write(r, p, s, a, 0);
     Definition d;
-    STATICDL_TRY(symbol(r, &d));
+    if (Status found = symbol(r, &d); !found) return plt_slot_undefined(r, p, found);
     if (d.host_tls)
       return fail(Errc::BadElf, "%s: relocation %s against the host's thread-local symbol %s", name_,
                   Arch::reloc_name(r.type), m_.syms.name_of(r.sym));
@@ -362,6 +365,14 @@ class Relocator {
     if (d.sym || d.value) s = (d.ifunc && d.module && !d.module->run_code) ? 0 : definition_address(d);
     remember_address(r.sym, s);
     return write(r, p, s, a, d.size);
+  }
+
+  // An undefined function of a PLT slot waits for its first call under
+  // RTLD_LAZY (lazy.h); anything else is the lookup's error.
+  Status plt_slot_undefined(const Rel& r, uintptr_t p, const Status& err) {
+    bool deferrable = in_plt_ && r.type == Arch::R_JUMP_SLOT && err.error().code() == Errc::Undefined;
+    if (deferrable && lazy_defer(m_, p, r.sym)) return st_->symbolic++, Status::ok();
+    return err;
   }
 
   // The relocation switch. S = s, A = a, P = p.
@@ -500,6 +511,7 @@ class Relocator {
   RelocStats* st_;
   const char* name_;
   int pass_ = 0;  // 1: the deferred IFUNC relocations
+  bool in_plt_ = false;  // walking DT_JMPREL
   uintptr_t* addr_ = nullptr;  // known_address(); both null if allocation failed
   uint64_t* known_ = nullptr;
   bool prebound_ = false;  // bind_own_symbols() ran: prefetch_ahead() needs less

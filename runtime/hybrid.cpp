@@ -424,8 +424,8 @@ bool sys_may_define(uint32_t h_even) {
   return false;
 }
 
-const SystemScope kSystemScope = {sys_find,       sys_has_library,  sys_has_file,
-                                  sys_may_define, sys_library_path, sys_hwcaps};
+const SystemScope kSystemScope = {sys_find,         sys_has_library, sys_has_file, sys_may_define,
+                                  sys_library_path, sys_hwcaps,      hybrid_refresh};
 
 // ld.so's default directories for this architecture (after RPATH,
 // STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).

@@ -124,6 +124,13 @@ static TEST_UNUSED void *must_sym(void *h, const char *sym) {
   return p;
 }
 
+/* Whether the plugin `name` is loaded (RTLD_NOLOAD), leaving no reference. */
+static TEST_UNUSED int plugin_loaded(const char *name) {
+  void *h = dlopen(plugin_path(name), RTLD_NOW | RTLD_NOLOAD);
+  if (h) dlclose(h);
+  return h != NULL;
+}
+
 /* Typed dlsym: FN(int (*)(int), h, "name"). */
 #define FN(type, h, name) ((type)must_sym((h), (name)))
 
@@ -160,12 +167,12 @@ static TEST_UNUSED int count_module_maps(const char *needle, int *found) {
   if (!f) return -1;
   if (found) *found = 0;
   while (fgets(line, sizeof line, f)) {
-    char perms[8] = "";
     int path = strchr(line, '/') != NULL;
     if (needle && found && strstr(line, needle)) *found = 1;
 #ifdef SDL_TEST_EMULATED
     n += path;
 #else
+    char perms[8] = "";
     if (sscanf(line, "%*s %7s", perms) == 1) n += path || strcmp(perms, "---p") == 0;
 #endif
   }

@@ -6,12 +6,6 @@
  * dlsym(RTLD_DEFAULT) keeps its library loaded for good. */
 #include "common.h"
 
-static int loaded(const char *name) {
-  void *h = dlopen(plugin_path(name), RTLD_NOW | RTLD_NOLOAD);
-  if (h) dlclose(h);
-  return h != NULL;
-}
-
 int main(int argc, char **argv) {
   test_init(argc, argv);
   void *prov = must_open("libreldeps_provider.so", RTLD_NOW | RTLD_GLOBAL);
@@ -19,21 +13,21 @@ int main(int argc, char **argv) {
   printf("reldeps_use() = %d\n", FN(int (*)(void), user, "reldeps_use")());
 
   printf("dlclose(provider) = %d\n", dlclose(prov));
-  printf("provider loaded after its dlclose: %s\n", loaded("libreldeps_provider.so") ? "yes" : "no");
+  printf("provider loaded after its dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
   printf("reldeps_use() after the provider's dlclose = %d\n", FN(int (*)(void), user, "reldeps_use")());
 
   printf("dlclose(user) = %d\n", dlclose(user));
-  printf("user loaded after its dlclose: %s\n", loaded("libreldeps_user.so") ? "yes" : "no");
-  printf("provider loaded after the user's dlclose: %s\n", loaded("libreldeps_provider.so") ? "yes" : "no");
+  printf("user loaded after its dlclose: %s\n", plugin_loaded("libreldeps_user.so") ? "yes" : "no");
+  printf("provider loaded after the user's dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
 
   /* Opened again (fresh data), and this time the user goes first. */
   prov = must_open("libreldeps_provider.so", RTLD_NOW | RTLD_GLOBAL);
   user = must_open("libreldeps_user.so", RTLD_NOW);
   printf("reldeps_use() after reopening = %d\n", FN(int (*)(void), user, "reldeps_use")());
   printf("dlclose(user) = %d\n", dlclose(user));
-  printf("provider loaded after the user's dlclose: %s\n", loaded("libreldeps_provider.so") ? "yes" : "no");
+  printf("provider loaded after the user's dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
   printf("dlclose(provider) = %d\n", dlclose(prov));
-  printf("provider loaded after its dlclose: %s\n", loaded("libreldeps_provider.so") ? "yes" : "no");
+  printf("provider loaded after its dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
 
   /* dlsym(RTLD_DEFAULT) from the executable binds it to the definition for
    * good, as a relocation of the executable would: the defining library is
@@ -42,7 +36,7 @@ int main(int argc, char **argv) {
   int (*next)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "reldeps_next");
   printf("RTLD_DEFAULT reldeps_next: %s\n", next ? "found" : "not found");
   printf("dlclose(provider) = %d\n", dlclose(prov));
-  printf("provider loaded after its dlclose: %s\n", loaded("libreldeps_provider.so") ? "yes" : "no");
+  printf("provider loaded after its dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
   if (next) printf("reldeps_next() through the RTLD_DEFAULT pointer = %d\n", next());
   return 0;
 }
