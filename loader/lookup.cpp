@@ -180,7 +180,8 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   }
   VersionReq v = m.syms.required_version(i);
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
-  bool found = m.dyn.symbolic && lookup_in_module(&m, n, v, out);
+  bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) ||
+               (m.deepbind && from_list(local_scope(&m), n, v, out));
   if (!found && from_globals(n, v, out)) {
     found = true;
     if (out->module) keep_loaded(&m, out->module);  // an RTLD_GLOBAL object, maybe outside m's graph
@@ -197,10 +198,15 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   return undefined(m, name, v);
 }
 
+// The caller's scope: the global one, then the caller's local scope; the
+// other way round for an RTLD_DEEPBIND caller.
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {
+  auto caller_of = [&] { return caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr; };
+  Module* deep = deepbind_loaded() ? caller_of() : nullptr;  // found first only when it may matter
+  if (deep && deep->deepbind && from_list<true>(local_scope(deep), n, v, out)) return true;
   if (from_globals<true>(n, v, out)) return true;
-  Module* caller = caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr;
-  if (caller && from_list<true>(local_scope(caller), n, v, out)) return true;
+  Module* caller = deep ? deep : caller_of();
+  if (caller && !caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
   return from_builtin_fallback(n.name, out);
 }
 

@@ -41,7 +41,8 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out);
 // dlsym flavours. Return false when not found. lookup_in_handle is below.
 // RTLD_DEFAULT for code at `caller_addr` (nullptr: none); the module that
 // contains it (for its local scope) is found only when the global scope
-// has no definition.
+// has no definition, or when an RTLD_DEEPBIND module (whose local scope
+// comes first) is loaded.
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out);
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 

@@ -112,6 +112,7 @@ struct Module {
   bool is_host = false;   // the host handle (registry.cpp's Registry::host)
   bool run_code = true;   // false: never call its IFUNC resolvers or init (fuzzing)
   bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
+  bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
   bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
   uint64_t serial = 0;    // load order
 

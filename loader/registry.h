@@ -30,6 +30,9 @@ struct LoaderLock {
 };
 
 // What to open. Exactly one of path / fd / mem is used.
+// glibc's RTLD_DEEPBIND (musl's <dlfcn.h> has none).
+constexpr int kRtldDeepbind = 0x00008;
+
 struct OpenRequest {
   const char* path = nullptr;  // nullptr with fd<0 and no mem: the host
   int fd = -1;
@@ -76,6 +79,7 @@ Module* module_containing(uintptr_t addr);
 // Loaded modules in load order, and the global scope (RTLD_GLOBAL objects).
 const Vec<Module*>& loaded_modules();
 const Vec<Module*>& global_scope();
+bool deepbind_loaded();   // some loaded module was opened with RTLD_DEEPBIND
 uint64_t load_count();    // dlpi_adds
 uint64_t unload_count();  // dlpi_subs
 
