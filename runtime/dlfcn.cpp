@@ -204,6 +204,24 @@ void* definition_result(const Definition& d, const char* name) {
   return reinterpret_cast<void*>(definition_address(d));
 }
 
+// dlinfo's RTLD_DI_TLS_MODID: 0 for an object without PT_TLS.
+size_t handle_tls_modid(Module* m) {
+  if (!is_host_handle(m)) return m->tls.modid;
+  const HostInfo& h = host_info();
+  for (uint16_t i = 0; i < h.phnum; i++)
+    if (h.phdr[i].p_type == PT_TLS) return kHostModid;
+  return 0;
+}
+
+// RTLD_DI_TLS_DATA: the calling thread's block, or nullptr if the object
+// has no PT_TLS or the thread has not used the block yet (glibc's rule).
+void* handle_tls_data(Module* m) {
+  size_t id = handle_tls_modid(m);
+  if (!id) return nullptr;
+  if (is_host_handle(m) && g_system_tls_get_addr) return g_system_tls_get_addr(kHostModid, 0);  // hybrid: ld.so's
+  return tls_block_if_allocated(id);
+}
+
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
   SymName n(name);  // before the lock: the hash's latency overlaps the lock's atomic
   LoaderLock lock;
@@ -310,6 +328,9 @@ int staticdl_dlinfo(void* handle, int request, void* arg) {
   Module* m = validate_handle(handle);
   if (!m) return set_error_text("%sinvalid handle", ""), -1;
   switch (request) {
+    case RTLD_DI_LMID:
+      *static_cast<long*>(arg) = 0;  // LM_ID_BASE: the only namespace
+      return 0;
     case RTLD_DI_LINKMAP:
       *static_cast<struct link_map**>(arg) = &m->lm;
       return 0;
@@ -317,6 +338,17 @@ int staticdl_dlinfo(void* handle, int request, void* arg) {
       const char* o = is_host_handle(m) ? "" : m->origin.c_str();
       memcpy(arg, o, strlen(o) + 1);
       return 0;
+    }
+    case RTLD_DI_TLS_MODID:
+      *static_cast<size_t*>(arg) = handle_tls_modid(m);
+      return 0;
+    case RTLD_DI_TLS_DATA:
+      *static_cast<void**>(arg) = handle_tls_data(m);
+      return 0;
+    case RTLD_DI_PHDR: {  // glibc 2.36: the count is the return value
+      const Elf64_Phdr* p = is_host_handle(m) ? host_info().phdr : m->phdrs.begin();
+      *static_cast<const Elf64_Phdr**>(arg) = p;
+      return is_host_handle(m) ? host_info().phnum : static_cast<int>(m->phdrs.size());
     }
     default:
       set_error_text("%sunsupported dlinfo request", "");

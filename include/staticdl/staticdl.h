@@ -40,11 +40,30 @@ typedef struct {
 #endif
 struct dl_phdr_info;
 
+/* glibc's dlopen flag (musl's <dlfcn.h> has none). */
+#ifndef RTLD_DEEPBIND
+#define RTLD_DEEPBIND 0x00008
+#endif
+
 #ifndef RTLD_DI_LINKMAP
 #define RTLD_DI_LINKMAP 2
 #endif
 #ifndef RTLD_DI_ORIGIN
 #define RTLD_DI_ORIGIN 6
+#endif
+/* glibc's other dlinfo requests staticdl answers (musl's <dlfcn.h> has
+ * only the two above). RTLD_DI_PHDR (glibc 2.36) returns the count. */
+#ifndef RTLD_DI_LMID
+#define RTLD_DI_LMID 1
+#endif
+#ifndef RTLD_DI_TLS_MODID
+#define RTLD_DI_TLS_MODID 9
+#endif
+#ifndef RTLD_DI_TLS_DATA
+#define RTLD_DI_TLS_DATA 10
+#endif
+#ifndef RTLD_DI_PHDR
+#define RTLD_DI_PHDR 11
 #endif
 
 /* glibc declares these in <dlfcn.h>; musl does not. */
