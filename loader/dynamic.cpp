@@ -149,6 +149,7 @@ Status check_flags(const char* name, const DynInfo& y) {
   if (y.textrel || (y.flags & DF_TEXTREL))
     return fail(Errc::Unsupported, "%s: text relocations are not supported (relink with -fPIC)", name);
   if (y.flags_1 & DF_1_NOOPEN) return fail(Errc::Unsupported, "%s: shared object cannot be dlopen()ed", name);
+  if (y.flags_1 & DF_1_PIE) return fail(Errc::Unsupported, "%s: cannot dynamically load position-independent executable", name);
   return Status::ok();
 }
 

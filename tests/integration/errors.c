@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
   try_open("not an ELF file", "notelf.so");
   try_open("undefined symbol at load", "libundef.so");
   try_open("missing DT_NEEDED", "libusesmissing.so");
+  try_open("a position-independent executable", "pie_exe");
 
   h = must_open("libbasic.so", RTLD_NOW);
   printf("dlsym missing symbol: %s\n", dlsym(h, "nope") ? "found" : "NULL");
