@@ -29,6 +29,18 @@ int main(int argc, char **argv) {
   printf("dlclose(provider) = %d\n", dlclose(prov));
   printf("provider loaded after its dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
 
+  /* dlsym(RTLD_DEFAULT) called by a library binds that library to the
+   * definition, as a relocation would. */
+  prov = must_open("libreldeps_provider.so", RTLD_NOW | RTLD_GLOBAL);
+  void *finder = must_open("libreldeps_finder.so", RTLD_NOW);
+  int (*found)(void) = (int (*)(void))FN(void *(*)(const char *), finder, "reldeps_find")("reldeps_next");
+  printf("RTLD_DEFAULT reldeps_next from a library: %s\n", found ? "found" : "not found");
+  printf("dlclose(provider) = %d\n", dlclose(prov));
+  printf("provider loaded after its dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
+  if (found) printf("reldeps_next() through that pointer = %d\n", found());
+  printf("dlclose(finder) = %d\n", dlclose(finder));
+  printf("provider loaded after the finder's dlclose: %s\n", plugin_loaded("libreldeps_provider.so") ? "yes" : "no");
+
   /* dlsym(RTLD_DEFAULT) from the executable binds it to the definition for
    * good, as a relocation of the executable would: the defining library is
    * never unloaded after that (glibc marks it NODELETE). */
