@@ -246,7 +246,9 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     found = lookup_in_handle(h, n, v, &d);
   }
   if (!found) return undefined_symbol(handle, h, n, version);
-  if (d.module && handle == RTLD_DEFAULT) {  // the caller is bound to it now (not for RTLD_NEXT: glibc's do_sym)
+  // The caller is bound to it now (not for RTLD_NEXT: glibc's do_sym); a
+  // NODELETE definer (as every one the host found before is) needs nothing.
+  if (d.module && handle == RTLD_DEFAULT && !d.module->nodelete) {
     Module* caller = caller_module(ret);
     keep_loaded(caller ? caller : host_handle(), d.module);
   }
