@@ -35,7 +35,6 @@ struct Registry {
   Vec<Module*> globals;     // RTLD_GLOBAL, in promotion order
   Vec<Module*> init_order;  // initialization order (fini runs in reverse)
   uint64_t adds = 1, subs = 0, serial = 0;
-  size_t deepbind = 0;      // loaded RTLD_DEEPBIND modules
   FinalizeHook finalize = nullptr;
   EmbeddedLookup embedded = nullptr;
   ModuleHook loaded = nullptr, unloading = nullptr;
@@ -330,7 +329,7 @@ void destroy(Module* m) {
   if (g_last_containing == m) g_last_containing = nullptr;
   if (reg().unloading) reg().unloading(*m);
   link_map_remove(m);
-  reg().deepbind -= m->deepbind;
+  g_deepbind_modules -= m->deepbind;
   reg().modules.remove(m);
   forget_reldeps(m);
   reg().globals.remove(m);
@@ -404,7 +403,7 @@ void keep_loaded(Module* user, Module* def) {
 
 const Vec<Module*>& loaded_modules() { return reg().modules; }
 const Vec<Module*>& global_scope() { return reg().globals; }
-bool deepbind_loaded() { return reg().deepbind != 0; }
+size_t g_deepbind_modules = 0;
 uint64_t load_count() { return reg().adds; }
 uint64_t unload_count() { return reg().subs; }
 void set_finalize_hook(FinalizeHook hook) { reg().finalize = hook; }
@@ -502,7 +501,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!s) return discard(fresh), s.error();
   for (Module* m : fresh) {
     (void)reg().modules.push(m);
-    reg().deepbind += m->deepbind;
+    g_deepbind_modules += m->deepbind;
     m->serial = ++reg().serial;
     link_map_append(m);
     reg().adds++;

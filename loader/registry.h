@@ -79,7 +79,10 @@ Module* module_containing(uintptr_t addr);
 // Loaded modules in load order, and the global scope (RTLD_GLOBAL objects).
 const Vec<Module*>& loaded_modules();
 const Vec<Module*>& global_scope();
-bool deepbind_loaded();   // some loaded module was opened with RTLD_DEEPBIND
+// Some loaded module was opened with RTLD_DEEPBIND (RTLD_DEFAULT's hot path
+// reads it: a plain load).
+extern size_t g_deepbind_modules;  // registry.cpp
+inline bool deepbind_loaded() { return g_deepbind_modules != 0; }
 uint64_t load_count();    // dlpi_adds
 uint64_t unload_count();  // dlpi_subs
 
