@@ -108,7 +108,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.mem = data;
   req.size = size;
   req.name = "fuzz-input.so";
-  req.flags = (size & 1) ? RTLD_NOW | RTLD_GLOBAL : RTLD_NOW;
+  // The size picks the mode: RTLD_GLOBAL, RTLD_LAZY (PLT slots of undefined
+  // functions deferred, lazy.cpp) and RTLD_DEEPBIND each in half the inputs.
+  req.flags = ((size & 1) ? RTLD_GLOBAL : 0) | ((size & 2) ? RTLD_LAZY : RTLD_NOW) |
+              ((size & 4) ? staticdl::kRtldDeepbind : 0);
 #ifdef STATICDL_HAVE_NO_INIT
   req.run_init = false;
 #endif
