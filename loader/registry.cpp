@@ -58,15 +58,26 @@ Registry& reg() {
 
 Error no_memory(const char* name) { return fail(Errc::NoMemory, "%s: cannot allocate memory", name); }
 
+// The storage of the last Module freed, kept for the next one: musl's
+// allocator unmaps a slot group as soon as its last slot is free, so a
+// program that opens and closes one plugin in a loop mapped and unmapped a
+// page for its Module every time (two of the fifteen system calls of a
+// cycle). Under the loader lock, as every caller is.
+void* g_spare_module = nullptr;
+
 Module* new_module() {
-  void* p = sd_calloc(1, sizeof(Module));
+  void* p = g_spare_module;
+  g_spare_module = nullptr;
+  if (p) memset(p, 0, sizeof(Module));
+  else p = sd_calloc(1, sizeof(Module));
   return p ? new (p) Module() : nullptr;
 }
 
 void delete_module(Module* m) {
   tls_unregister(*m);  // blocks in every thread, descriptor arguments, module id
   m->~Module();
-  free(m);
+  if (!g_spare_module) g_spare_module = m;
+  else free(m);
 }
 
 void link_map_append(Module* m) {
