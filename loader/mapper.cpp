@@ -33,6 +33,32 @@ static Status reserve(const char* name, uint64_t size, uint64_t align, uint64_t 
   return Status::ok();
 }
 
+// Whether `ph` is mapped from the fd (else its bytes are copied).
+static bool maps_file(const Elf64_Phdr& ph, const Input& in, uint64_t page);
+
+// The first PT_LOAD, if its file mapping can reserve the whole image.
+static const Elf64_Phdr* spanning_segment(const ElfImage& img, const Input& in) {
+  for (const Elf64_Phdr& ph : img.phdrs)
+    if (ph.p_type == PT_LOAD && ph.p_memsz)
+      return img.align <= img.page && ph.p_filesz && maps_file(ph, in, img.page) ? &ph : nullptr;
+  return nullptr;
+}
+
+// glibc's reservation: the first segment mapped from the file with the
+// length of the whole image (one system call instead of an anonymous
+// reservation and the segment's own mmap). The pages past the first
+// segment are replaced by the other segments or made inaccessible
+// (close_holes); none is touched before that.
+static Status reserve_with_first(const char* name, const Elf64_Phdr& first, const Input& in, uint64_t span,
+                                 uint64_t page, Mapping* out) {
+  void* p = sd_mmap(nullptr, span, prot_of(first.p_flags), MAP_PRIVATE, in.fd,
+                    static_cast<off_t>(page_down(first.p_offset, page)));
+  if (p == MAP_FAILED)
+    return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
+  *out = Mapping(p, span);
+  return Status::ok();
+}
+
 // Reserves [at, at + size) if nothing is mapped there (MAP_FIXED_NOREPLACE,
 // Linux 4.17; an older kernel takes the address as a hint, so the result is
 // compared). False: the range is taken.
@@ -97,18 +123,18 @@ static void zero_file_tail(const Elf64_Phdr& ph, uintptr_t bias, uint64_t page) 
 // Maps `ph` from fd at off (the file's, or the relocation cache's), and
 // the .bss pages after it.
 static Status file_segment(const char* name, const Elf64_Phdr& ph, int fd, uint64_t off, uintptr_t bias,
-                           uint64_t page, int prot) {
+                           uint64_t page, int prot, bool file_part_mapped = false) {
   uintptr_t start = page_down(bias + ph.p_vaddr, page);
   uintptr_t file_end = bias + ph.p_vaddr + ph.p_filesz;
   uint64_t file_map_end, mem_end;
   if (!page_up(file_end, page, &file_map_end) || !page_up(bias + ph.p_vaddr + ph.p_memsz, page, &mem_end))
     return fail(Errc::BadElf, "%s: invalid segment", name);
-  if (ph.p_filesz) {
+  if (ph.p_filesz && !file_part_mapped) {
     void* p = sd_mmap(reinterpret_cast<void*>(start), file_map_end - start, prot, MAP_PRIVATE | MAP_FIXED, fd,
                       static_cast<off_t>(off));
     if (p == MAP_FAILED)
       return fail(Errc::NoMemory, "%s: failed to map segment from shared object: %s", name, strerror(errno));
-  } else {
+  } else if (!ph.p_filesz) {
     file_map_end = start;
   }
   if (mem_end > file_map_end) STATICDL_TRY(map_fixed_anon(name, file_map_end, mem_end - file_map_end, prot));
@@ -138,7 +164,7 @@ static Status check_page_separation(const char* name, const ElfImage& img) {
 static uint64_t cache_offset(const CachedPages* cache, size_t i) { return cache ? cache->offset[i] : 0; }
 
 static Status map_segments(const char* name, const ElfImage& img, const Input& in, Module& m,
-                           const CachedPages* cache) {
+                           const CachedPages* cache, const Elf64_Phdr* spanning) {
   for (size_t i = 0; i < img.phdrs.size(); i++) {
     const Elf64_Phdr& ph = img.phdrs[i];
     (void)m.phdrs.push(ph);
@@ -147,7 +173,8 @@ static Status map_segments(const char* name, const ElfImage& img, const Input& i
     if (uint64_t off = cache_offset(cache, i))
       STATICDL_TRY(file_segment(name, ph, cache->fd.get(), off, m.bias, img.page, prot));
     else if (maps_file(ph, in, img.page))
-      STATICDL_TRY(file_segment(name, ph, in.fd, page_down(ph.p_offset, img.page), m.bias, img.page, prot));
+      STATICDL_TRY(file_segment(name, ph, in.fd, page_down(ph.p_offset, img.page), m.bias, img.page, prot,
+                                &ph == spanning));
     else
       STATICDL_TRY(copy_segment(name, ph, in, m.bias, img.page, prot));
     Segment s{m.bias + ph.p_vaddr, ph.p_memsz, ph.p_filesz, prot};
@@ -161,6 +188,21 @@ static Status map_segments(const char* name, const ElfImage& img, const Input& i
   return Status::ok();
 }
 
+// Makes the pages between segments inaccessible, as an anonymous
+// reservation leaves them (after reserve_with_first they still show the
+// file with the first segment's protection).
+static Status close_holes(const char* name, const ElfImage& img, uintptr_t bias) {
+  uint64_t prev_end = img.min_vaddr, start, end;
+  for (const Elf64_Phdr& ph : img.phdrs) {
+    if (ph.p_type != PT_LOAD || !ph.p_memsz) continue;
+    start = page_down(ph.p_vaddr, img.page);
+    if (start > prev_end && sd_mprotect(reinterpret_cast<void*>(bias + prev_end), start - prev_end, PROT_NONE) != 0)
+      return fail(Errc::NoMemory, "%s: cannot change memory protections: %s", name, strerror(errno));
+    if (page_up(ph.p_vaddr + ph.p_memsz, img.page, &end) && end > prev_end) prev_end = end;
+  }
+  return Status::ok();
+}
+
 Status map_image(const char* name, const ElfImage& img, const Input& in, Module& m, const CachedPages* cache) {
   STATICDL_TRY(check_page_separation(name, img));
   uint64_t span = img.max_vaddr - img.min_vaddr;
@@ -168,12 +210,15 @@ Status map_image(const char* name, const ElfImage& img, const Input& in, Module&
     debug(DebugLibs, "relocation cache: the address of %s is taken; loading without the cache", name);
     cache = nullptr;
   }
-  if (!cache) STATICDL_TRY(reserve(name, span, img.align, img.page, &m.image));
+  const Elf64_Phdr* spanning = cache ? nullptr : spanning_segment(img, in);
+  if (spanning) STATICDL_TRY(reserve_with_first(name, *spanning, in, span, img.page, &m.image));
+  else if (!cache) STATICDL_TRY(reserve(name, span, img.align, img.page, &m.image));
   m.cache_mapped = cache != nullptr;
   m.relative_prefix = cache ? cache->relative_prefix : 0;
   m.bias = reinterpret_cast<uintptr_t>(m.image.data()) - img.min_vaddr;
   if (!m.phdrs.reserve(img.phdrs.size())) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
-  STATICDL_TRY(map_segments(name, img, in, m, cache));
+  STATICDL_TRY(map_segments(name, img, in, m, cache, spanning));
+  if (spanning) STATICDL_TRY(close_holes(name, img, m.bias));
   if (!in.mem && !in.zstd) STATICDL_TRY(check_unchanged_size(name, in));
   for (size_t i = 0; i < img.phdrs.size(); i++) {  // a cached page has its tail zeroed
     const Elf64_Phdr& ph = img.phdrs[i];
