@@ -135,9 +135,9 @@ bool builtin_override_may_match(uint32_t h_even) {
 }
 
 void* builtin_override(const char* name) {
-  // Overrides are __*, _dl_*, pthread_key_* and (in hybrid mode) dl*: skip
-  // the table for every other name, C++'s _Z* included.
-  if ((name[0] != '_' || name[1] == 'Z') && name[0] != 'p' && name[0] != 'd') return nullptr;
+  // Overrides are __*, _dl_*, atexit, pthread_key_* and (in hybrid mode)
+  // dl*: skip the table for every other name, C++'s _Z* included.
+  if ((name[0] != '_' || name[1] == 'Z') && name[0] != 'p' && name[0] != 'd' && name[0] != 'a') return nullptr;
   return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
 }
 void* builtin_fallback(const char* name) {

@@ -8,7 +8,8 @@
 // dlfcn.cpp): handlers whose dso handle lies inside a plugin are kept per
 // plugin and run, newest first, when it is unloaded or at exit. Anything
 // else (dso == NULL, or the host's own handle) goes to libc as usual.
-// libc's own __cxa_atexit/__cxa_finalize are never overridden.
+// libc's own __cxa_atexit/__cxa_finalize are never overridden. Plain
+// atexit() from a plugin is routed the same way (staticdl_atexit).
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -82,6 +83,17 @@ extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso) {
   if (h) *h = Handler{fn, arg, d, g_handlers}, g_handlers = h;
   pthread_mutex_unlock(&g_lock);
   return h ? 0 : -1;
+}
+
+// Plain atexit() from a plugin. glibc links atexit into every object as
+// __cxa_atexit(fn, NULL, __dso_handle) (libc_nonshared.a), so the handler
+// runs when the object is unloaded; musl's atexit is libc's, which would
+// run it at exit, after dlclose unmapped it. Plugins' references bind here
+// (builtin_override) and the handler is kept with the plugin that holds its
+// code: the address of fn stands for the dso handle (the caller's return
+// address would name the wrong object after a tail call).
+extern "C" int staticdl_atexit(void (*fn)(void)) {
+  return staticdl_cxa_atexit(reinterpret_cast<void (*)(void*)>(fn), nullptr, reinterpret_cast<void*>(fn));
 }
 
 extern "C" void staticdl_cxa_finalize(void* dso) {

@@ -105,6 +105,7 @@ void set_error_text(const char* fmt, const char* arg) {
 BuiltinSymbol kOverrides[] = {  // not const: runtime_init moves __tls_get_addr
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
+    {"atexit", reinterpret_cast<void*>(&staticdl_atexit)},
     {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
     {"__cxa_thread_atexit_impl", reinterpret_cast<void*>(&staticdl_cxa_thread_atexit_impl)},
     {"pthread_key_create", reinterpret_cast<void*>(&staticdl_pthread_key_create)},

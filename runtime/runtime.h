@@ -26,6 +26,7 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data);
 // Per-plugin __cxa_atexit (cxa_atexit.cpp).
 extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 extern "C" void staticdl_cxa_finalize(void* dso);
+extern "C" int staticdl_atexit(void (*fn)(void));
 // Runs and forgets the handlers registered with a dso handle inside m.
 void finalize_module(Module& m);
 
