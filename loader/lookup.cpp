@@ -135,8 +135,8 @@ bool builtin_override_may_match(uint32_t h_even) {
 }
 
 void* builtin_override(const char* name) {
-  // Overrides are __*, _dl_*, atexit, pthread_key_* and (in hybrid mode)
-  // dl*: skip the table for every other name, C++'s _Z* included.
+  // Overrides are __*, _dl_*, atexit, pthread_key_*, pthread_atfork and (in
+  // hybrid mode) dl*: skip the table for every other name, C++'s _Z* included.
   if ((name[0] != '_' || name[1] == 'Z') && name[0] != 'p' && name[0] != 'd' && name[0] != 'a') return nullptr;
   return find_builtin(g_builtins.overrides, g_builtins.n_overrides, name);
 }

@@ -106,6 +106,8 @@ BuiltinSymbol kOverrides[] = {  // not const: runtime_init moves __tls_get_addr
     {"__cxa_atexit", reinterpret_cast<void*>(&staticdl_cxa_atexit)},
     {"__cxa_finalize", reinterpret_cast<void*>(&staticdl_cxa_finalize)},
     {"atexit", reinterpret_cast<void*>(&staticdl_atexit)},
+    {"pthread_atfork", reinterpret_cast<void*>(&staticdl_pthread_atfork)},
+    {"__register_atfork", reinterpret_cast<void*>(&staticdl_register_atfork)},
     {"__tls_get_addr", reinterpret_cast<void*>(&staticdl_tls_get_addr)},
     {"__cxa_thread_atexit_impl", reinterpret_cast<void*>(&staticdl_cxa_thread_atexit_impl)},
     {"pthread_key_create", reinterpret_cast<void*>(&staticdl_pthread_key_create)},
@@ -124,6 +126,7 @@ const BuiltinSymbol kFallbacks[] = {
 
 void finalize_hook(Module& m) {
   finalize_module(m);
+  forget_fork_handlers(m);
   delete_module_keys(m);
 }
 void exit_hook(void*) {

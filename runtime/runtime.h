@@ -27,8 +27,12 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data);
 extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
 extern "C" void staticdl_cxa_finalize(void* dso);
 extern "C" int staticdl_atexit(void (*fn)(void));
+extern "C" int staticdl_pthread_atfork(void (*prepare)(), void (*parent)(), void (*child)());
+extern "C" int staticdl_register_atfork(void (*prepare)(), void (*parent)(), void (*child)(), void* dso);
 // Runs and forgets the handlers registered with a dso handle inside m.
 void finalize_module(Module& m);
+// Drops the fork handlers the module registered (atfork.cpp).
+void forget_fork_handlers(const Module& m);
 
 // Per-plugin pthread keys (plugin_keys.cpp).
 extern "C" int staticdl_pthread_key_create(pthread_key_t* key, void (*dtor)(void*));
