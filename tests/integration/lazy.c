@@ -8,8 +8,30 @@
  * (lazy_bind_now.expected): then everything is bound at load. */
 #include "common.h"
 
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Several threads make the first call of a deferred function at once. */
+enum { kThreads = 4 };
+static pthread_barrier_t barrier;
+static int (*call_mt)(int);
+static void *first_call(void *arg) {
+  pthread_barrier_wait(&barrier);
+  *(int *)arg = call_mt(7);
+  return NULL;
+}
+
+static void race_first_call(void *user) {
+  pthread_t t[kThreads];
+  int results[kThreads], right = 0;
+  call_mt = FN(int (*)(int), user, "call_later_mt");
+  pthread_barrier_init(&barrier, NULL, kThreads);
+  for (int i = 0; i < kThreads; i++) pthread_create(&t[i], NULL, first_call, &results[i]);
+  for (int i = 0; i < kThreads; i++) pthread_join(t[i], NULL), right += results[i] == 702;
+  pthread_barrier_destroy(&barrier);
+  printf("%d threads calling call_later_mt(7) first, at once: %d got 702\n", kThreads, right);
+}
 
 /* Calls call_missing(1) in a child; prints its stderr (the program name
  * and the plugin directory replaced) and how it ended. */
@@ -42,11 +64,12 @@ static void call_missing_in_child(void *user) {
 }
 
 /* The dlerror() text with the plugin directory replaced, and the symbol
- * replaced by "<an undefined function>" when it is one of the four that
+ * replaced by "<an undefined function>" when it is one of the five that
  * liblazy_user.so calls: which one a loader names first is the order of
  * the linker's .rela.plt (GNU ld and lld differ). */
 static void print_undefined_error(void) {
-  static const char *const funcs[] = {"lazy_later", "lazy_later_fp", "lazy_later_vsum", "lazy_missing"};
+  static const char *const funcs[] = {"lazy_later", "lazy_later_fp", "lazy_later_vsum", "lazy_later_mt",
+                                      "lazy_missing"};
   char buf[4096];
   const char *e = replace_dir(dlerror(), buf, sizeof buf);
   const char *sym = strstr(e, "undefined symbol: ");
@@ -88,6 +111,7 @@ int main(int argc, char **argv) {
   printf("call_later(4) = %d\n", FN(int (*)(int), user, "call_later")(4));
   printf("call_later_fp(1.5, 4, 3) = %g\n", FN(double (*)(double, double, int), user, "call_later_fp")(1.5, 4, 3));
   printf("call_later_vsum() = %g\n", FN(double (*)(void), user, "call_later_vsum")());
+  race_first_call(user);
 
   printf("dlclose(late) = %d\n", dlclose(late));
   printf("late loaded after its dlclose: %s\n", plugin_loaded("liblazy_late.so") ? "yes" : "no");
