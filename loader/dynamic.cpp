@@ -89,7 +89,7 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
     case DT_RELR: y.relr = a; break;
     case DT_RELRSZ: y.relrsz = v; break;
     case DT_JMPREL: y.jmprel = a; break;
-    case DT_PLTGOT: y.pltgot = a; break;
+    case DT_PLTGOT: m.pltgot = a; break;
     case DT_PLTRELSZ: y.pltrelsz = v; break;
     case DT_PLTREL: y.pltrel = static_cast<int64_t>(v); break;
     case DT_INIT: y.init = a; break;

@@ -76,7 +76,7 @@ bool writable_for_good(const Module& m, uintptr_t a, uint64_t n) {
 // after them stay writable).
 bool prepare_got(Module& m) {
   if (m.lazy_got) return true;
-  uintptr_t got = m.dyn.pltgot;
+  uintptr_t got = m.pltgot;
   if (!got || (got & 7) || !writable(m, got, 24)) return false;
   static bool sized = false;
   if (!sized) staticdl_lazy_xsave_size = (Arch::lazy_xsave_size() + 63) & ~63u, sized = true;

@@ -31,7 +31,6 @@ struct DynInfo {
   uintptr_t dynamic = 0;
   SymbolTableInputs symin;
   uintptr_t rela = 0, rel = 0, jmprel = 0, relr = 0;
-  uintptr_t pltgot = 0;  // DT_PLTGOT: checked where it is used (lazy.cpp)
   uint64_t relasz = 0, relsz = 0, pltrelsz = 0, relrsz = 0;
   uint64_t relacount = 0;  // DT_RELACOUNT: leading RELATIVE entries of DT_RELA (a hint)
   int64_t pltrel = 0;  // DT_RELA or DT_REL
@@ -97,10 +96,6 @@ struct Module {
   Vec<Module*> deps;   // direct DT_NEEDED modules (host-satisfied ones excluded)
   bool needs_host = false;  // some DT_NEEDED is satisfied by the host
   Vec<Module*> bfs;    // this module and its dependencies, breadth first
-  // Loaded modules outside its DT_NEEDED graph (RTLD_GLOBAL ones) that its
-  // relocations or its dlsym(RTLD_DEFAULT) calls bound to: kept
-  // loaded while it is (glibc's l_reldeps). registry.h keep_loaded().
-  Vec<Module*> reldeps;
   Module* root = nullptr;  // the module whose dlopen loaded this one (local scope)
 
   int open_count = 0;     // outstanding dlopen handles
@@ -111,9 +106,6 @@ struct Module {
   bool mark = false;      // scratch for graph walks
   bool is_host = false;   // the host handle (registry.cpp's Registry::host)
   bool run_code = true;   // false: never call its IFUNC resolvers or init (fuzzing)
-  bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
-  bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
-  bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
   uint64_t serial = 0;    // load order
 
   ModuleTls tls;  // PT_TLS state (tls.h)
@@ -130,6 +122,17 @@ struct Module {
   CacheKey cache_key;
   bool cache_store = false, cache_mapped = false;
   uint64_t relative_prefix = 0;
+
+  // Added after the fields above, which keep the places the lookup paths
+  // were measured with:
+  // loaded modules outside its DT_NEEDED graph (RTLD_GLOBAL ones) that its
+  // relocations or its dlsym(RTLD_DEFAULT) calls bound to: kept loaded
+  // while it is (glibc's l_reldeps; registry.h keep_loaded());
+  Vec<Module*> reldeps;
+  uintptr_t pltgot = 0;   // DT_PLTGOT: checked where it is used (lazy.cpp)
+  bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
+  bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
+  bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
 
   bool contains(uintptr_t addr) const;
   const char* str(uint64_t off) const { return syms.str(off); }
