@@ -33,17 +33,6 @@ static Status reserve(const char* name, uint64_t size, uint64_t align, uint64_t 
   return Status::ok();
 }
 
-// Whether `ph` is mapped from the fd (else its bytes are copied).
-static bool maps_file(const Elf64_Phdr& ph, const Input& in, uint64_t page);
-
-// The first PT_LOAD, if its file mapping can reserve the whole image.
-static const Elf64_Phdr* spanning_segment(const ElfImage& img, const Input& in) {
-  for (const Elf64_Phdr& ph : img.phdrs)
-    if (ph.p_type == PT_LOAD && ph.p_memsz)
-      return img.align <= img.page && ph.p_filesz && maps_file(ph, in, img.page) ? &ph : nullptr;
-  return nullptr;
-}
-
 // glibc's reservation: the first segment mapped from the file with the
 // length of the whole image (one system call instead of an anonymous
 // reservation and the segment's own mmap). The pages past the first
@@ -109,6 +98,15 @@ static bool maps_file(const Elf64_Phdr& ph, const Input& in, uint64_t page) {
   bool congruent = ((ph.p_vaddr - ph.p_offset) & (page - 1)) == 0;
   bool tail_in_readonly = ph.p_memsz > ph.p_filesz && !(prot_of(ph.p_flags) & PROT_WRITE);
   return !in.mem && !in.zstd && congruent && !tail_in_readonly;
+}
+
+// The first PT_LOAD, if its file mapping can reserve the whole image
+// (reserve_with_first).
+static const Elf64_Phdr* spanning_segment(const ElfImage& img, const Input& in) {
+  for (const Elf64_Phdr& ph : img.phdrs)
+    if (ph.p_type == PT_LOAD && ph.p_memsz)
+      return img.align <= img.page && ph.p_filesz && maps_file(ph, in, img.page) ? &ph : nullptr;
+  return nullptr;
 }
 
 // Zeroes the rest of the last file page of a file-mapped segment with a

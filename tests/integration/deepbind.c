@@ -4,8 +4,8 @@
  * RTLD_GLOBAL libraries) comes first. */
 #include "common.h"
 
-#ifndef RTLD_DEEPBIND
-#define RTLD_DEEPBIND 0x00008 /* glibc's value; musl's <dlfcn.h> has none */
+#ifndef __GLIBC__
+#include <staticdl/staticdl.h> /* RTLD_DEEPBIND, which musl's <dlfcn.h> lacks */
 #endif
 
 static void show(const char *label, int flags) {

@@ -6,20 +6,11 @@
 
 #include <pthread.h>
 
-#ifndef RTLD_DI_LMID
-#define RTLD_DI_LMID 1
+#ifndef __GLIBC__
+#include <staticdl/staticdl.h> /* the RTLD_DI_* values musl's <dlfcn.h> lacks */
 #endif
 #ifndef RTLD_DI_CONFIGADDR
-#define RTLD_DI_CONFIGADDR 3
-#endif
-#ifndef RTLD_DI_TLS_MODID
-#define RTLD_DI_TLS_MODID 9
-#endif
-#ifndef RTLD_DI_TLS_DATA
-#define RTLD_DI_TLS_DATA 10
-#endif
-#ifndef RTLD_DI_PHDR
-#define RTLD_DI_PHDR 11
+#define RTLD_DI_CONFIGADDR 3 /* glibc's; answered by neither loader */
 #endif
 
 static void *tls_handle;
