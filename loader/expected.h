@@ -29,6 +29,7 @@ enum class Errc {
   Io,             // open/read/stat failed
   NoLoad,         // RTLD_NOLOAD and not loaded
   BadHandle,      // dlclose/dlsym on a handle we do not know
+  Invalid,        // an invalid argument (EINVAL: a dlmopen namespace)
 };
 
 class Error {

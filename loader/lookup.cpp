@@ -51,10 +51,12 @@ using lookup_detail::apply_unique;
 using lookup_detail::from_list;
 using lookup_detail::in_module;
 
+// Namespace ns's global scope: the host, then its RTLD_GLOBAL objects.
 template <bool kDlsym = false>
-__attribute__((always_inline)) inline bool from_globals(const SymName& n, const VersionReq& v, Definition* out) {
+__attribute__((always_inline)) inline bool from_globals(uint32_t ns, const SymName& n, const VersionReq& v,
+                                                       Definition* out) {
   if (from_host(n, v, out)) return true;
-  for (Module* m : global_scope())
+  for (Module* m : global_scope(ns))
     if (in_module<kDlsym>(m, n, v, out)) return true;
   return false;
 }
@@ -67,12 +69,13 @@ bool from_builtin_fallback(const char* name, Definition* out) {
 }
 
 // STB_GNU_UNIQUE (g++'s inline and template static data): one definition
-// per process, whatever the scopes. As in glibc, the first definition a
+// per namespace, whatever the scopes. As in glibc, the first definition a
 // lookup finds is recorded by name; later lookups that find another
 // definition of that name get the recorded one, and the defining object
 // is never unloaded (the recorded name and address point into it).
 struct Unique {
   uint32_t hash;
+  uint32_t ns;
   const char* name;
   Definition def;
 };
@@ -87,13 +90,14 @@ Vec<Unique>& unique_table() {  // never destroyed: lookups may run during exit
 
 void lookup_detail::apply_unique(const SymName& n, Definition* d) {
   if (!d->sym || ELF64_ST_BIND(d->sym->st_info) != STB_GNU_UNIQUE) return;
+  uint32_t ns = d->module->ns;
   for (const Unique& u : unique_table())
-    if (u.hash == n.gnu && !strcmp(u.name, n.name)) {
+    if (u.hash == n.gnu && u.ns == ns && !strcmp(u.name, n.name)) {
       *d = u.def;
       return;
     }
-  if (unique_table().push(Unique{n.gnu, d->module->syms.name_of(static_cast<uint32_t>(d->sym - d->module->syms.syms)),
-                                 *d}))
+  if (unique_table().push(
+          Unique{n.gnu, ns, d->module->syms.name_of(static_cast<uint32_t>(d->sym - d->module->syms.syms)), *d}))
     d->module->nodelete = true;
 }
 
@@ -182,7 +186,7 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) ||
                (m.deepbind && from_list(local_scope(&m), n, v, out));
-  if (!found && from_globals(n, v, out)) {
+  if (!found && from_globals(m.ns, n, v, out)) {
     found = true;
     if (out->module) keep_loaded(&m, out->module);  // an RTLD_GLOBAL object, maybe outside m's graph
   }
@@ -198,14 +202,15 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   return undefined(m, name, v);
 }
 
-// The caller's scope: the global one, then the caller's local scope; the
-// other way round for an RTLD_DEEPBIND caller.
+// The caller's scope: its namespace's global one, then the caller's local
+// scope; the other way round for an RTLD_DEEPBIND caller.
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {
   auto caller_of = [&] { return caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr; };
-  Module* deep = deepbind_loaded() ? caller_of() : nullptr;  // found first only when it may matter
-  if (deep && deep->deepbind && from_list<true>(local_scope(deep), n, v, out)) return true;
-  if (from_globals<true>(n, v, out)) return true;
-  Module* caller = deep ? deep : caller_of();
+  bool early = caller_scope_matters();  // the caller found first only when it may matter
+  Module* caller = early ? caller_of() : nullptr;
+  if (caller && caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
+  if (from_globals<true>(caller ? caller->ns : 0, n, v, out)) return true;
+  if (!early) caller = caller_of();
   if (caller && !caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
   return from_builtin_fallback(n.name, out);
 }
@@ -213,7 +218,7 @@ bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq&
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
   // The caller's scope is [host, globals..., local scope...]; search after the caller.
   bool after = caller == nullptr;
-  for (Module* m : global_scope()) {
+  for (Module* m : global_scope(caller ? caller->ns : 0)) {
     if (after && lookup_in_module(m, n, v, out)) return true;
     if (m == caller) after = true;
   }

@@ -133,6 +133,7 @@ struct Module {
   bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
   bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
   bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
+  uint32_t ns = 0;        // its link-map namespace (namespace.h)
 
   bool contains(uintptr_t addr) const;
   const char* str(uint64_t off) const { return syms.str(off); }

@@ -13,6 +13,7 @@ extern "C" char** environ;
 #include "host.h"
 #include "lazy.h"
 #include "mapper.h"
+#include "namespace.h"
 #include "reloc.h"
 #include "reloc_cache.h"
 #include "search.h"
@@ -32,7 +33,7 @@ namespace {
 
 struct Registry {
   Vec<Module*> modules;     // load order
-  Vec<Module*> globals;     // RTLD_GLOBAL, in promotion order
+  Vec<Module*> globals[kMaxNamespaces];  // per namespace: RTLD_GLOBAL, in promotion order
   Vec<Module*> init_order;  // initialization order (fini runs in reverse)
   uint64_t adds = 1, subs = 0, serial = 0;
   FinalizeHook finalize = nullptr;
@@ -101,22 +102,23 @@ const char* base_name(const char* p) {
   return s ? s + 1 : p;
 }
 
-Module* find_by_identity(dev_t dev, ino_t ino) {
+Module* find_by_identity(dev_t dev, ino_t ino, uint32_t ns) {
   for (Module* m : reg().modules)
-    if (m->has_identity && m->dev == dev && m->ino == ino) return m;
+    if (m->has_identity && m->dev == dev && m->ino == ino && m->ns == ns) return m;
   return nullptr;
 }
 
 // A name without '/' matches a loaded object's DT_SONAME or the basename it
-// was opened by; a path matches the path it was opened by.
-Module* find_by_name(const char* name, const Vec<Module*>& extra) {
+// was opened by; a path matches the path it was opened by. Only namespace
+// ns is searched (`extra`, the objects being loaded, are all in it).
+Module* find_by_name(const char* name, uint32_t ns, const Vec<Module*>& extra) {
   bool path = strchr(name, '/') != nullptr;
   auto match = [&](Module* m) {
     if (path) return strcmp(m->name.c_str(), name) == 0;
     return (m->soname && !strcmp(m->soname, name)) || !strcmp(base_name(m->name.c_str()), name);
   };
   for (Module* m : reg().modules)
-    if (match(m)) return m;
+    if (m->ns == ns && match(m)) return m;
   for (Module* m : extra)
     if (match(m)) return m;
   return nullptr;
@@ -124,8 +126,9 @@ Module* find_by_name(const char* name, const Vec<Module*>& extra) {
 
 // ---- loading one object ---------------------------------------------------
 
-// Reads, maps and parses one object. On failure nothing is left behind.
-Expected<Module*> load_one(const char* name, const Input& raw) {
+// Reads, maps and parses one object for namespace ns. On failure nothing
+// is left behind.
+Expected<Module*> load_one(const char* name, const Input& raw, uint32_t ns) {
   ZstdSource zs;  // a .so.zst streams through this into the mapping
   Input in = raw;
   if (is_zstd(raw)) STATICDL_TRY(zs.open(name, raw, &in));
@@ -133,6 +136,7 @@ Expected<Module*> load_one(const char* name, const Input& raw) {
   if (!img) return img.error();
   Module* m = new_module();
   if (!m) return no_memory(name);
+  m->ns = ns;
   Status s = OwnedStr::make(name, &m->name) && dirname_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
   CachedPages cache;
   bool want_cache = reloc_cache_wanted(*img, in);
@@ -161,6 +165,7 @@ Expected<Module*> load_one(const char* name, const Input& raw) {
 struct SearchState {
   const char* name;  // as asked for (a DT_NEEDED entry, a dlopen() argument)
   Vec<Module*>* fresh;
+  uint32_t ns;
   Module* found = nullptr;
   bool opened = false;
   Error err;
@@ -179,11 +184,11 @@ bool try_candidate(const char* path, void* ctx) {
   // In hybrid mode the file may be one the system loader has loaded under
   // another name: ld.so's identity check, on the file found here.
   if (host_provides_file(s.name, in->dev, in->ino)) return s.found = host_handle(), true;
-  Module* known = find_by_identity(in->dev, in->ino);
+  Module* known = find_by_identity(in->dev, in->ino, s.ns);
   for (Module* f : *s.fresh)
     if (!known && f->has_identity && f->dev == in->dev && f->ino == in->ino) known = f;
   if (known) return s.found = known, true;
-  Expected<Module*> m = load_one(path, *in);
+  Expected<Module*> m = load_one(path, *in, s.ns);
   if (!m) return s.err = m.error(), true;
   if (!s.fresh->push(*m)) {
     delete_module(*m);
@@ -194,14 +199,15 @@ bool try_candidate(const char* path, void* ctx) {
   return true;
 }
 
-// Finds or loads `name` on behalf of `from` (nullptr: the dlopen caller).
-Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fresh) {
-  if (Module* m = find_by_name(name, fresh)) return m;
+// Finds or loads `name` in namespace ns on behalf of `from` (nullptr: the
+// dlopen caller).
+Expected<Module*> find_or_load(const char* name, Module* from, uint32_t ns, Vec<Module*>& fresh) {
+  if (Module* m = find_by_name(name, ns, fresh)) return m;
   const void* data;
   size_t size;
   if (!strchr(name, '/') && reg().embedded && reg().embedded(name, &data, &size)) {
     debug(DebugLibs, "find library=%s: embedded in the host", name);
-    Expected<Module*> m = load_one(name, input_from_memory(data, size));
+    Expected<Module*> m = load_one(name, input_from_memory(data, size), ns);
     if (!m) return m.error();
     if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
     return *m;
@@ -212,7 +218,7 @@ Expected<Module*> find_or_load(const char* name, Module* from, Vec<Module*>& fre
     if (from->dyn.has_rpath) sf.rpath = from->str(from->dyn.rpath);
     if (from->dyn.has_runpath) sf.runpath = from->str(from->dyn.runpath);
   }
-  SearchState s{name, &fresh, nullptr, false, Error()};
+  SearchState s{name, &fresh, ns, nullptr, false, Error()};
   search_library(name, sf, try_candidate, &s);
   if (s.found) return s.found;
   if (s.opened) return s.err;
@@ -240,7 +246,7 @@ Status load_dependencies(Vec<Module*>& fresh) {
         m->needs_host = true;
         continue;
       }
-      Expected<Module*> d = find_or_load(dep, m, fresh);
+      Expected<Module*> d = find_or_load(dep, m, m->ns, fresh);
       if (!d) return d.error();
       if (is_host_handle(*d)) {
         m->needs_host = true;
@@ -340,10 +346,10 @@ void destroy(Module* m) {
   if (g_last_containing == m) g_last_containing = nullptr;
   if (reg().unloading) reg().unloading(*m);
   link_map_remove(m);
-  g_deepbind_modules -= m->deepbind;
+  g_caller_scoped_modules -= m->deepbind || m->ns;
   reg().modules.remove(m);
   forget_reldeps(m);
-  reg().globals.remove(m);
+  reg().globals[m->ns].remove(m);
   reg().init_order.remove(m);
   debug(DebugLibs, "unloaded file=%s", m->name.c_str());
   delete_module(m);
@@ -413,8 +419,8 @@ void keep_loaded(Module* user, Module* def) {
 }
 
 const Vec<Module*>& loaded_modules() { return reg().modules; }
-const Vec<Module*>& global_scope() { return reg().globals; }
-size_t g_deepbind_modules = 0;
+const Vec<Module*>& global_scope(uint32_t ns) { return reg().globals[ns]; }
+size_t g_caller_scoped_modules = 0;
 uint64_t load_count() { return reg().adds; }
 uint64_t unload_count() { return reg().subs; }
 void set_finalize_hook(FinalizeHook hook) { reg().finalize = hook; }
@@ -444,11 +450,12 @@ Module* module_containing(uintptr_t addr) {
   return nullptr;
 }
 
-// Marks `root`'s scope global (RTLD_GLOBAL), as glibc promotes a whole group.
+// Marks `root`'s scope global (RTLD_GLOBAL) in its namespace, as glibc
+// promotes a whole group.
 static Status make_global(Module* root) {
   for (Module* m : root->bfs) {
     if (m->global) continue;
-    if (!reg().globals.push(m)) return no_memory(root->name.c_str());
+    if (!reg().globals[m->ns].push(m)) return no_memory(root->name.c_str());
     m->global = true;
   }
   return Status::ok();
@@ -461,11 +468,12 @@ static Expected<Module*> reuse(Module* m, int flags) {
   return m;
 }
 
-// Loads the root object named by req into `fresh` (or finds it loaded).
-static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<Module*>& fresh) {
+// Loads the root object named by req into `fresh` (or finds it loaded) in
+// namespace ns.
+static Expected<Module*> load_root(const OpenRequest& req, Module* caller, uint32_t ns, Vec<Module*>& fresh) {
   if (req.path) {
-    if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, fresh);
-    Module* m = find_by_name(req.path, fresh);
+    if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, ns, fresh);
+    Module* m = find_by_name(req.path, ns, fresh);
     return m ? m : nullptr;
   }
   const char* name = req.name;
@@ -477,10 +485,10 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<M
     if (!fin) return fin.error();
     in = *fin;
     if (host_provides_file(nullptr, in.dev, in.ino)) return host_handle();
-    if (Module* m = find_by_identity(in.dev, in.ino)) return m;
+    if (Module* m = find_by_identity(in.dev, in.ino, ns)) return m;
   }
   if (req.flags & RTLD_NOLOAD) return nullptr;
-  Expected<Module*> m = load_one(name, in);
+  Expected<Module*> m = load_one(name, in, ns);
   if (!m) return m.error();
   if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
   return *m;
@@ -489,10 +497,13 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, Vec<M
 Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!req.path && req.fd < 0 && !req.mem) return host_handle();
   if (req.path && host_provides_library(req.path)) return host_handle();
+  Expected<uint32_t> ns = target_namespace(req.ns, caller, req.path ? req.path : req.name);
+  if (!ns) return ns.error();
+  bool new_namespace = *ns && !namespace_in_use(*ns);
   RelocCacheScope cache_scope;
   Vec<Module*> fresh;
   uint64_t t_load = debug_clock_ns(DebugStatistics);
-  Expected<Module*> root = load_root(req, caller, fresh);
+  Expected<Module*> root = load_root(req, caller, *ns, fresh);
   if (!root) return discard(fresh), root.error();
   if (*root && is_host_handle(*root)) return *root;
   if (!*root || !fresh.contains(*root)) return *root ? reuse(*root, req.flags) : nullptr;
@@ -512,7 +523,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!s) return discard(fresh), s.error();
   for (Module* m : fresh) {
     (void)reg().modules.push(m);
-    g_deepbind_modules += m->deepbind;
+    g_caller_scoped_modules += m->deepbind || m->ns;
     m->serial = ++reg().serial;
     link_map_append(m);
     reg().adds++;
@@ -523,7 +534,10 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   debug(DebugStatistics, "%s: time: loading %lu us, relocation %lu us (of which copy-on-write of writable pages %lu us)",
         r->name.c_str(), (unsigned long)((t_reloc - t_load) / 1000), (unsigned long)((t_end - t_reloc) / 1000),
         (unsigned long)(stats.populate_ns / 1000));
-  Expected<Module*> out = reuse(r, req.flags);
+  // A namespace's first object and its dependencies are its global scope
+  // (glibc's `_ns_loaded->l_searchlist`).
+  Status g = new_namespace ? make_global(r) : Status::ok();
+  Expected<Module*> out = g ? reuse(r, req.flags) : Expected<Module*>(g.error());
   cache_scope.end();  // initializers may close descriptors, or dlopen themselves
   if (req.run_init) run_init(r);
   return out;

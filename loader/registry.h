@@ -16,6 +16,7 @@
 
 #include "lock.h"
 #include "module.h"
+#include "namespace.h"
 
 namespace staticdl {
 
@@ -40,6 +41,7 @@ struct OpenRequest {
   size_t size = 0;
   const char* name = nullptr;  // display name for fd/memory input
   int flags = 0;
+  long ns = kNamespaceOfCaller;  // dlmopen's lmid (namespace.h)
   bool run_init = true;  // false: map and relocate only, run no plugin code
                          // (no init, no IFUNC resolvers): for the fuzzer
 };
@@ -76,13 +78,15 @@ void keep_loaded(Module* user, Module* def);
 // The module whose mapped segments contain addr, or nullptr (host/unknown).
 Module* module_containing(uintptr_t addr);
 
-// Loaded modules in load order, and the global scope (RTLD_GLOBAL objects).
+// Loaded modules in load order (every namespace), and namespace ns's
+// global scope after the host (RTLD_GLOBAL objects; namespace.h).
 const Vec<Module*>& loaded_modules();
-const Vec<Module*>& global_scope();
-// Some loaded module was opened with RTLD_DEEPBIND (RTLD_DEFAULT's hot path
-// reads it: a plain load).
-extern size_t g_deepbind_modules;  // registry.cpp
-inline bool deepbind_loaded() { return g_deepbind_modules != 0; }
+const Vec<Module*>& global_scope(uint32_t ns);
+// Loaded modules opened with RTLD_DEEPBIND or outside namespace 0: while
+// there are none, RTLD_DEFAULT need not find its caller's module before
+// searching (its hot path reads this: a plain load).
+extern size_t g_caller_scoped_modules;  // registry.cpp
+inline bool caller_scope_matters() { return g_caller_scoped_modules != 0; }
 uint64_t load_count();    // dlpi_adds
 uint64_t unload_count();  // dlpi_subs
 

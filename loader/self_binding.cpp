@@ -63,7 +63,7 @@ bool plain_definition(const SymbolTable& t, uint32_t i) {
 template <typename Fn>
 bool for_each_ahead(Module& m, Fn fn) {
   if (m.dyn.symbolic) return true;
-  for (const Vec<Module*>* scope : {&global_scope(), &local_scope(&m)})
+  for (const Vec<Module*>* scope : {&global_scope(m.ns), &local_scope(&m)})
     for (Module* e : *scope) {
       if (e == &m) return true;
       if (!fn(e)) return false;

@@ -92,6 +92,7 @@ void set_error_text(const char* fmt, const char* arg) {
 // defines them all).
 #define STATICDL_DLFCN_SET                                                       \
   {"dlopen", reinterpret_cast<void*>(&staticdl_dlopen)},                         \
+  {"dlmopen", reinterpret_cast<void*>(&staticdl_dlmopen)},                       \
   {"dlsym", reinterpret_cast<void*>(&staticdl_dlsym)},                           \
   {"dlclose", reinterpret_cast<void*>(&staticdl_dlclose)},                       \
   {"dlerror", reinterpret_cast<void*>(&staticdl_dlerror)},                       \
@@ -167,7 +168,9 @@ Module* caller_module(const void* ret) { return module_containing(reinterpret_ca
 
 void* open_common(OpenRequest req, const void* ret) {
   if (!(req.flags & (RTLD_LAZY | RTLD_NOW))) {
-    set_error_text("%sinvalid mode for dlopen(): Invalid argument", "");
+    const char* name = req.path ? req.path : req.name;
+    if (name) set_error_text("%s: invalid mode for dlopen(): Invalid argument", name);
+    else set_error_text("%sinvalid mode for dlopen(): Invalid argument", "");
     return nullptr;
   }
   LoaderLock lock;
@@ -275,6 +278,15 @@ void* staticdl_dlopen(const char* file, int flags) {
   return open_common(r, __builtin_return_address(0));
 }
 
+// glibc's checks before its _dl_open, with its texts.
+void* staticdl_dlmopen(long lmid, const char* file, int flags) {
+  if (lmid != 0 && !file) return set_error_text("%sinvalid namespace: Invalid argument", ""), nullptr;
+  if (lmid != 0 && (flags & RTLD_GLOBAL)) return set_error_text("%sinvalid mode: Invalid argument", ""), nullptr;
+  OpenRequest r;
+  r.path = file, r.flags = flags, r.ns = lmid;
+  return open_common(r, __builtin_return_address(0));
+}
+
 void* staticdl_open(const char* file, int flags) {
   OpenRequest r;
   r.path = file, r.flags = flags;
@@ -335,7 +347,7 @@ int staticdl_dlinfo(void* handle, int request, void* arg) {
   if (!m) return set_error_text("%sinvalid handle", ""), -1;
   switch (request) {
     case RTLD_DI_LMID:
-      *static_cast<long*>(arg) = 0;  // LM_ID_BASE: the only namespace
+      *static_cast<long*>(arg) = m->ns;  // the host handle's is 0 (LM_ID_BASE)
       return 0;
     case RTLD_DI_LINKMAP:
       *static_cast<struct link_map**>(arg) = &m->lm;
@@ -402,6 +414,7 @@ const char* staticdl_version(void) { return STATICDL_VERSION; }
 // The drop-ins of a static host: the same functions under libc's names.
 #define STATICDL_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
 STATICDL_ALIAS(dlopen, staticdl_dlopen);
+STATICDL_ALIAS(dlmopen, staticdl_dlmopen);
 STATICDL_ALIAS(dlsym, staticdl_dlsym);
 STATICDL_ALIAS(dlvsym, staticdl_dlvsym);
 STATICDL_ALIAS(dlclose, staticdl_dlclose);

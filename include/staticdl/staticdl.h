@@ -70,6 +70,17 @@ struct dl_phdr_info;
 void *dlvsym(void *handle, const char *symbol, const char *version);
 int dlinfo(void *handle, int request, void *info);
 
+/* dlmopen's namespaces (README, "Namespaces"); glibc's <dlfcn.h> has them
+ * under _GNU_SOURCE. */
+#ifndef LM_ID_BASE
+#define LM_ID_BASE 0
+#define LM_ID_NEWLM (-1)
+#endif
+#if !defined(__GLIBC__)
+typedef long Lmid_t;
+void *dlmopen(Lmid_t lmid, const char *path, int flags);
+#endif
+
 #ifndef RTLD_DL_SYMENT
 #define RTLD_DL_SYMENT 1
 #endif
@@ -85,6 +96,9 @@ int dlinfo(void *handle, int request, void *info);
  * glibc's, and these reach staticdl; the modules staticdl loads get these
  * whenever they call the plain names. */
 void *staticdl_dlopen(const char *path, int flags);
+/* dlmopen: lmid is LM_ID_BASE, LM_ID_NEWLM or a namespace from
+ * dlinfo(RTLD_DI_LMID) with something loaded in it. */
+void *staticdl_dlmopen(long lmid, const char *path, int flags);
 void *staticdl_dlsym(void *handle, const char *symbol);
 void *staticdl_dlvsym(void *handle, const char *symbol, const char *version);
 int staticdl_dlclose(void *handle);

@@ -1,0 +1,56 @@
+/* dlmopen, what only staticdl does (no oracle):
+ * - namespaces run out at 16 as in glibc (DL_NNS), with glibc's text; glibc
+ *   itself runs out of static TLS for the libc copy of each namespace
+ *   long before that;
+ * - every namespace binds to the host's one C library, where glibc loads a
+ *   libc per namespace;
+ * - dl_iterate_phdr reports the objects of every namespace (glibc: the
+ *   caller's only): the host's one unwinder must find their frames. */
+#include "common.h"
+
+#include <staticdl/staticdl.h>
+
+typedef void *(*SymFn)(const char *);
+
+static int copies_seen;
+static int count_copies(struct dl_phdr_info *info, size_t size, void *name) {
+  (void)size;
+  if (!strcmp(base_name(info->dlpi_name), (const char *)name)) copies_seen++;
+  return 0;
+}
+
+static long lmid_of(void *h) {
+  Lmid_t l = -99;
+  if (dlinfo(h, RTLD_DI_LMID, &l) != 0) print_dlerror("dlinfo");
+  return (long)l;
+}
+
+int main(int argc, char **argv) {
+  test_init(argc, argv);
+  void *h[16] = {0};
+  int n = 0;
+  for (; n < 16; n++) {
+    h[n] = dlmopen(LM_ID_NEWLM, plugin_path("libns_dep.so"), RTLD_NOW);
+    if (!h[n]) break;
+  }
+  printf("namespaces opened: %d, the last lmid %ld\n", n, n ? lmid_of(h[n - 1]) : -1L);
+  print_dlerror("one more");
+  dlclose(h[3]);
+  void *again = dlmopen(LM_ID_NEWLM, plugin_path("libns_dep.so"), RTLD_NOW);
+  printf("after closing lmid 4's only object: a new namespace gets lmid %ld\n", again ? lmid_of(again) : -1L);
+  for (int i = 0; i < n; i++)
+    if (i != 3) dlclose(h[i]);
+  dlclose(again);
+
+  void *p = dlmopen(LM_ID_NEWLM, plugin_path("libns_plugin.so"), RTLD_NOW);
+  if (!p) print_dlerror("dlmopen");
+  SymFn default_sym = (SymFn)dlsym(p, "default_sym");
+  printf("lmid %ld binds to the host's C library: strlen %s, malloc %s\n", lmid_of(p),
+         default_sym("strlen") == (void *)&strlen ? "yes" : "no", default_sym("malloc") == (void *)&malloc ? "yes" : "no");
+  void *base = dlopen(plugin_path("libns_plugin.so"), RTLD_NOW);
+  dl_iterate_phdr(count_copies, (void *)"libns_plugin.so");
+  printf("dl_iterate_phdr from the program: %d copies of libns_plugin.so\n", copies_seen);
+  dlclose(base);
+  dlclose(p);
+  return 0;
+}
