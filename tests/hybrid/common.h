@@ -17,6 +17,8 @@
 #define DL_ERROR staticdl_dlerror
 #define DL_ADDR staticdl_dladdr
 #define DL_VSYM staticdl_dlvsym
+#define DL_MOPEN staticdl_dlmopen
+#define DL_INFO staticdl_dlinfo
 #define LOADER "staticdl"
 #else
 #define DL_OPEN dlopen
@@ -25,6 +27,8 @@
 #define DL_ERROR dlerror
 #define DL_ADDR dladdr
 #define DL_VSYM dlvsym
+#define DL_MOPEN dlmopen
+#define DL_INFO dlinfo
 #define LOADER "glibc"
 #endif
 

@@ -5,12 +5,16 @@
  * - every namespace binds to the host's one C library, where glibc loads a
  *   libc per namespace;
  * - dl_iterate_phdr reports the objects of every namespace (glibc: the
- *   caller's only): the host's one unwinder must find their frames. */
+ *   caller's only): the host's one unwinder must find their frames;
+ * - dlopen(RTLD_GLOBAL) called from inside a namespace adds to that
+ *   namespace's global scope (glibc 2.36 crashes there: its secondary
+ *   namespaces have no global search list). */
 #include "common.h"
 
 #include <staticdl/staticdl.h>
 
 typedef void *(*SymFn)(const char *);
+typedef void *(*OpenFn)(const char *, int);
 
 static int copies_seen;
 static int count_copies(struct dl_phdr_info *info, size_t size, void *name) {
@@ -47,6 +51,12 @@ int main(int argc, char **argv) {
   SymFn default_sym = (SymFn)dlsym(p, "default_sym");
   printf("lmid %ld binds to the host's C library: strlen %s, malloc %s\n", lmid_of(p),
          default_sym("strlen") == (void *)&strlen ? "yes" : "no", default_sym("malloc") == (void *)&malloc ? "yes" : "no");
+  void *g = ((OpenFn)dlsym(p, "open_from_plugin"))(plugin_path("libns_second.so"), RTLD_NOW | RTLD_GLOBAL);
+  if (!g) print_dlerror("open_from_plugin");
+  printf("RTLD_GLOBAL from lmid %ld: its RTLD_DEFAULT finds call_bump %s, the program's %s\n", lmid_of(p),
+         default_sym("call_bump") == dlsym(g, "call_bump") ? "yes" : "no",
+         dlsym(RTLD_DEFAULT, "call_bump") ? "yes" : "no");
+  dlclose(g);
   void *base = dlopen(plugin_path("libns_plugin.so"), RTLD_NOW);
   dl_iterate_phdr(count_copies, (void *)"libns_plugin.so");
   printf("dl_iterate_phdr from the program: %d copies of libns_plugin.so\n", copies_seen);
