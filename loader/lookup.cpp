@@ -51,12 +51,12 @@ using lookup_detail::apply_unique;
 using lookup_detail::from_list;
 using lookup_detail::in_module;
 
-// Namespace ns's global scope: the host, then its RTLD_GLOBAL objects.
+// A namespace's global scope: the host, then `globals` (global_scope()).
 template <bool kDlsym = false>
-__attribute__((always_inline)) inline bool from_globals(uint32_t ns, const SymName& n, const VersionReq& v,
-                                                       Definition* out) {
+__attribute__((always_inline)) inline bool from_globals(const Vec<Module*>& globals, const SymName& n,
+                                                       const VersionReq& v, Definition* out) {
   if (from_host(n, v, out)) return true;
-  for (Module* m : global_scope(ns))
+  for (Module* m : globals)
     if (in_module<kDlsym>(m, n, v, out)) return true;
   return false;
 }
@@ -186,7 +186,7 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   debug(DebugSymbols, "symbol=%s; lookup in file=%s", name, m.name.c_str());
   bool found = (m.dyn.symbolic && lookup_in_module(&m, n, v, out)) ||
                (m.deepbind && from_list(local_scope(&m), n, v, out));
-  if (!found && from_globals(m.ns, n, v, out)) {
+  if (!found && from_globals(global_scope(m.ns), n, v, out)) {
     found = true;
     if (out->module) keep_loaded(&m, out->module);  // an RTLD_GLOBAL object, maybe outside m's graph
   }
@@ -202,16 +202,28 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out) {
   return undefined(m, name, v);
 }
 
-// The caller's scope: its namespace's global one, then the caller's local
-// scope; the other way round for an RTLD_DEEPBIND caller.
+namespace {
+
+// RTLD_DEFAULT for any caller (nullptr: the host): its namespace's global
+// scope, then its local scope; the other way round for RTLD_DEEPBIND.
+__attribute__((noinline)) bool default_scoped(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
+  if (caller && caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
+  if (from_globals<true>(global_scope(caller ? caller->ns : 0), n, v, out)) return true;
+  if (caller && !caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
+  return from_builtin_fallback(n.name, out);
+}
+
+}  // namespace
+
+// While every module is in namespace 0 and none is RTLD_DEEPBIND (the
+// usual case), the caller's module is looked for only after the global
+// scope missed: the same order as default_scoped's.
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out) {
   auto caller_of = [&] { return caller_addr ? module_containing(reinterpret_cast<uintptr_t>(caller_addr)) : nullptr; };
-  bool early = caller_scope_matters();  // the caller found first only when it may matter
-  Module* caller = early ? caller_of() : nullptr;
-  if (caller && caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
-  if (from_globals<true>(caller ? caller->ns : 0, n, v, out)) return true;
-  if (!early) caller = caller_of();
-  if (caller && !caller->deepbind && from_list<true>(local_scope(caller), n, v, out)) return true;
+  if (caller_scope_matters()) return default_scoped(caller_of(), n, v, out);
+  if (from_globals<true>(global_scope(0), n, v, out)) return true;
+  Module* caller = caller_of();
+  if (caller && from_list<true>(local_scope(caller), n, v, out)) return true;
   return from_builtin_fallback(n.name, out);
 }
 

@@ -50,12 +50,16 @@ Module* g_last_containing = nullptr;
 const Segment* g_last_segment = nullptr;
 
 // Never destroyed: other threads may still call in while the process exits.
-Registry& reg() {
+// Made at the first use, out of line: the accessors (global_scope() on
+// every RTLD_DEFAULT dlsym) stay a load and a test.
+Registry* g_registry = nullptr;
+__attribute__((noinline, cold)) Registry& make_registry() {
   alignas(Registry) static unsigned char storage[sizeof(Registry)];
-  static Registry* r = nullptr;
-  if (!r) r = new (storage) Registry(), r->host.is_host = true;
-  return *r;
+  g_registry = new (storage) Registry();
+  g_registry->host.is_host = true;
+  return *g_registry;
 }
+inline Registry& reg() { return __builtin_expect(g_registry != nullptr, 1) ? *g_registry : make_registry(); }
 
 Error no_memory(const char* name) { return fail(Errc::NoMemory, "%s: cannot allocate memory", name); }
 
@@ -538,6 +542,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   // (glibc's `_ns_loaded->l_searchlist`).
   Status g = new_namespace ? make_global(r) : Status::ok();
   Expected<Module*> out = g ? reuse(r, req.flags) : Expected<Module*>(g.error());
+  if (!out) return collect(), out.error();  // no memory: the new objects go again
   cache_scope.end();  // initializers may close descriptors, or dlopen themselves
   if (req.run_init) run_init(r);
   return out;
