@@ -78,6 +78,8 @@ struct State {
   Explicit* ex = nullptr;
   size_t nex = 0, capex = 0;
   char path[4096] = {};
+  bool paths_ready = false;  // host_paths()
+  HostPaths paths;
 };
 
 State g;
@@ -339,6 +341,35 @@ void fill(const Elf64_Sym& s, HostSymbol* out) {
   out->value = out->type == STT_TLS ? s.st_value : runtime_addr(s);
 }
 
+// ---- Search paths ------------------------------------------------------------------
+
+void read_paths() {
+  const Elf64_Dyn* d = nullptr;
+  size_t n = 0;
+  MemoryCheck mem{g.lo, g.hi};
+  for (uint16_t i = 0; i < g.info.phnum; i++) {
+    const Elf64_Phdr& p = g.info.phdr[i];
+    if (p.p_type == PT_DYNAMIC && mem.contains(p.p_vaddr + g.info.bias, p.p_memsz))
+      d = reinterpret_cast<const Elf64_Dyn*>(p.p_vaddr + g.info.bias), n = p.p_memsz / sizeof(Elf64_Dyn);
+  }
+  SymbolTableInputs in;
+  if (!d) return;
+  (void)read_symbol_inputs(d, n, g.info.bias, mem, &in);  // for DT_STRTAB and DT_STRSZ
+  auto str = [&](uint64_t off) -> const char* {
+    if (!in.strtab || off >= in.strsz || !mem.contains(in.strtab, in.strsz)) return nullptr;
+    const char* s = reinterpret_cast<const char*>(in.strtab) + off;
+    return memchr(s, 0, in.strsz - off) ? s : nullptr;
+  };
+  const char *rpath = nullptr, *runpath = nullptr;
+  for (size_t i = 0; i < n && d[i].d_tag != DT_NULL; i++) {
+    if (d[i].d_tag == DT_RPATH) rpath = str(d[i].d_un.d_val);
+    if (d[i].d_tag == DT_RUNPATH) runpath = str(d[i].d_un.d_val);
+    if (d[i].d_tag == DT_FLAGS_1) g.paths.nodeflib = (d[i].d_un.d_val & DF_1_NODEFLIB) != 0;
+  }
+  g.paths.runpath = runpath;
+  g.paths.rpath = runpath ? nullptr : rpath;
+}
+
 }  // namespace
 
 // ---- API -------------------------------------------------------------------------------
@@ -362,6 +393,11 @@ bool host_provides_file(const char* name, uint64_t dev, uint64_t ino) {
 const HostInfo& host_layout() {
   if (!g.layout_ready) g.layout_ready = true, (void)find_phdrs();  // phdr stays null when not found
   return g.info;
+}
+
+const HostPaths& host_paths() {
+  if (!g.paths_ready) g.paths_ready = true, (void)host_layout(), read_paths();
+  return g.paths;
 }
 
 const HostInfo& host_info() {

@@ -40,6 +40,17 @@ const HostInfo& host_info();
 // needs, without reading the executable's path and symbols. Same locking.
 const HostInfo& host_layout();
 
+// The executable's DT_RPATH (without DT_RUNPATH: glibc ignores it then),
+// DT_RUNPATH and DF_1_NODEFLIB, from its PT_DYNAMIC: it takes part in the
+// library search as glibc's main program does (search.h). Null and false
+// for a static executable without them. Same locking as host_info().
+struct HostPaths {
+  const char* rpath = nullptr;
+  const char* runpath = nullptr;
+  bool nodeflib = false;
+};
+const HostPaths& host_paths();
+
 // Address of the host's default definition of `n`, or nullptr.
 // A versioned request binds to an unversioned host definition.
 // An STT_GNU_IFUNC definition is resolved (its resolver called as ld.so

@@ -134,6 +134,10 @@ struct Module {
   bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
   bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
   uint32_t ns = 0;        // its link-map namespace (namespace.h)
+  // The module whose DT_NEEDED entry loaded it (nullptr: loaded by dlopen,
+  // or that module is unloaded): its DT_RPATH, and its loader's, on up, are
+  // searched for this one's dependencies (glibc's l_loader).
+  Module* loader = nullptr;
 
   bool contains(uintptr_t addr) const;
   const char* str(uint64_t off) const { return syms.str(off); }

@@ -168,6 +168,7 @@ Expected<Module*> load_one(const char* name, const Input& raw, uint32_t ns) {
 // State shared with the search callback.
 struct SearchState {
   const char* name;  // as asked for (a DT_NEEDED entry, a dlopen() argument)
+  Module* loader;    // Module::loader of what is loaded
   Vec<Module*>* fresh;
   uint32_t ns;
   Module* found = nullptr;
@@ -199,13 +200,17 @@ bool try_candidate(const char* path, void* ctx) {
     s.err = no_memory(path);
     return true;
   }
+  (*m)->loader = s.loader;
   s.found = *m;
   return true;
 }
 
-// Finds or loads `name` in namespace ns on behalf of `from` (nullptr: the
-// dlopen caller).
-Expected<Module*> find_or_load(const char* name, Module* from, uint32_t ns, Vec<Module*>& fresh) {
+// Finds or loads `name` in namespace ns for `from`'s DT_NEEDED entry, or
+// for a dlopen call from `from` (nullptr: the host). As in glibc, only a
+// dependency records `from` as its loader: the RPATH of a dlopen caller
+// finds the object but is not searched for its dependencies.
+Expected<Module*> find_or_load(const char* name, Module* from, bool dependency, uint32_t ns, Vec<Module*>& fresh) {
+  Module* loader = dependency ? from : nullptr;
   if (Module* m = find_by_name(name, ns, fresh)) return m;
   const void* data;
   size_t size;
@@ -214,15 +219,12 @@ Expected<Module*> find_or_load(const char* name, Module* from, uint32_t ns, Vec<
     Expected<Module*> m = load_one(name, input_from_memory(data, size), ns);
     if (!m) return m.error();
     if (!fresh.push(*m)) return delete_module(*m), no_memory(name);
+    (*m)->loader = loader;
     return *m;
   }
   SearchFrom sf;
-  if (from) {
-    sf.origin = from->origin.c_str();
-    if (from->dyn.has_rpath) sf.rpath = from->str(from->dyn.rpath);
-    if (from->dyn.has_runpath) sf.runpath = from->str(from->dyn.runpath);
-  }
-  SearchState s{name, &fresh, ns, nullptr, false, Error()};
+  if (!search_from(from, &sf)) return no_memory(name);
+  SearchState s{name, loader, &fresh, ns, nullptr, false, Error()};
   search_library(name, sf, try_candidate, &s);
   if (s.found) return s.found;
   if (s.opened) return s.err;
@@ -250,7 +252,7 @@ Status load_dependencies(Vec<Module*>& fresh) {
         m->needs_host = true;
         continue;
       }
-      Expected<Module*> d = find_or_load(dep, m, m->ns, fresh);
+      Expected<Module*> d = find_or_load(dep, m, true, m->ns, fresh);
       if (!d) return d.error();
       if (is_host_handle(*d)) {
         m->needs_host = true;
@@ -343,7 +345,10 @@ void run_init(Module* m) {
 // No module keeps an edge to m once it is gone (collect() unloads only what
 // no live module reaches, so this matters for a dlopen rolled back).
 void forget_reldeps(Module* m) {
-  for (Module* o : reg().modules) o->reldeps.remove(m);
+  for (Module* o : reg().modules) {
+    o->reldeps.remove(m);
+    if (o->loader == m) o->loader = nullptr;
+  }
 }
 
 void destroy(Module* m) {
@@ -476,7 +481,7 @@ static Expected<Module*> reuse(Module* m, int flags) {
 // namespace ns.
 static Expected<Module*> load_root(const OpenRequest& req, Module* caller, uint32_t ns, Vec<Module*>& fresh) {
   if (req.path) {
-    if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, ns, fresh);
+    if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, false, ns, fresh);
     Module* m = find_by_name(req.path, ns, fresh);
     return m ? m : nullptr;
   }

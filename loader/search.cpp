@@ -9,6 +9,7 @@
 #include "host.h"
 #include "hwcaps.h"
 #include "ldcache.h"
+#include "module.h"
 
 namespace staticdl {
 
@@ -98,9 +99,11 @@ static bool try_dir(const char* dir, const char* name, const Hwcaps* hw, const c
   return try_path(path, ctx);
 }
 
-// Tries each element of a ':'-separated list.
-static bool search_list(const char* list, const char* name, const char* origin, const char* what, TryPath try_path,
-                        void* ctx, const Hwcaps* hw) {
+// Calls fn(dir) for each element of a ':'-separated list after expansion
+// ($ORIGIN is `origin`); an empty element is the current directory. Stops
+// when fn returns true.
+template <typename Fn>
+static bool for_each_element(const char* list, const char* origin, Fn fn) {
   if (!list) return false;
   bool secure = secure_mode();
   char elem[4096];
@@ -110,25 +113,25 @@ static bool search_list(const char* list, const char* name, const char* origin, 
       memcpy(elem, s, n);
       elem[n] = 0;
       OwnedStr dir;
-      if (expand_dst(n ? elem : ".", origin, secure, &dir) && try_dir(dir.c_str(), name, hw, what, try_path, ctx))
-        return true;
+      if (expand_dst(n ? elem : ".", origin, secure, &dir) && fn(dir.c_str())) return true;
     }
     if (!s[n]) return false;
     s += n + 1;
   }
 }
 
-// Hybrid mode: the file ld.so.cache names, if any.
-static bool search_cache(const char* name, const Hwcaps* hw, TryPath try_path, void* ctx) {
+static bool in_configured_dir(const char* path);
+
+// Hybrid mode: the file ld.so.cache names, if any; with DF_1_NODEFLIB not
+// one in the default directories (as ld.so).
+static bool search_cache(const char* name, const Hwcaps* hw, bool nodeflib, TryPath try_path, void* ctx) {
   OwnedStr path;
-  if (!ldcache_lookup(name, hw, &path)) return false;
+  if (!ldcache_lookup(name, hw, &path) || (nodeflib && in_configured_dir(path.c_str()))) return false;
   debug(DebugLibs, "  trying file=%s (ld.so.cache)", path.c_str());
   return try_path(path.c_str(), ctx);
 }
 
-// The program's directory: $ORIGIN in LD_LIBRARY_PATH, as ld.so expands
-// it there (from /proc/self/exe). Empty when unknown: such elements are skipped.
-static const char* program_origin() {
+const char* program_origin() {
   static OwnedStr origin;
   static bool done = false;
   if (!done) {
@@ -140,23 +143,75 @@ static const char* program_origin() {
   return origin.c_str();
 }
 
+// The search order (search.h): list(list, origin, what) for each path
+// list, and cache() (ld.so.cache, hybrid mode) before the configured
+// directories. Stops when one returns true.
+template <typename ListFn, typename CacheFn>
+static bool for_each_source(const SearchFrom& from, ListFn list, CacheFn cache) {
+  if (!from.runpath)
+    for (const RpathList& r : from.rpaths)
+      if (list(r.list, r.origin, "RPATH")) return true;
+  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), from.origin, "STATICDL_LIBRARY_PATH")) return true;
+  // LD_LIBRARY_PATH's $ORIGIN is the program's directory, as ld.so expands it.
+  const SystemScope* sys = system_scope();
+  const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
+  if (llp && list(llp, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
+  if (list(from.runpath, from.origin, "RUNPATH")) return true;
+  if (cache()) return true;
+  if (!from.nodeflib)
+    for (const OwnedStr& d : configured_dirs())
+      if (list(d.c_str(), nullptr, "configured")) return true;
+  return false;
+}
+
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
   if (strchr(name, '/')) return try_path(name, ctx);
   debug(DebugLibs, "find library=%s", name);
   const SystemScope* sys = system_scope();
   const Hwcaps* hw = sys && sys->hwcaps ? sys->hwcaps() : nullptr;
   auto list = [&](const char* l, const char* origin, const char* what) {
-    return search_list(l, name, origin, what, try_path, ctx, hw);
+    return for_each_element(l, origin, [&](const char* dir) { return try_dir(dir, name, hw, what, try_path, ctx); });
   };
-  if (!from.runpath && list(from.rpath, from.origin, "RPATH")) return true;
-  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), from.origin, "STATICDL_LIBRARY_PATH")) return true;
-  const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
-  if (llp && list(llp, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
-  if (list(from.runpath, from.origin, "RUNPATH")) return true;
-  if (sys && search_cache(name, hw, try_path, ctx)) return true;
-  for (const OwnedStr& d : configured_dirs())
-    if (list(d.c_str(), nullptr, "configured")) return true;
+  return for_each_source(from, list, [&] { return sys && search_cache(name, hw, from.nodeflib, try_path, ctx); });
+}
+
+void search_dirs(const SearchFrom& from, DirFn fn, void* ctx) {
+  auto list = [&](const char* l, const char* origin, const char*) {
+    Vec<OwnedStr> seen;  // a directory once per list, as glibc's lists hold it
+    for_each_element(l, origin, [&](const char* dir) {
+      size_t n = strlen(dir);
+      while (n > 1 && dir[n - 1] == '/') n--;
+      OwnedStr d;
+      if (!OwnedStr::make(dir, n, &d)) return false;
+      for (const OwnedStr& o : seen)
+        if (!strcmp(o.c_str(), d.c_str())) return false;
+      fn(d.c_str(), ctx);
+      (void)seen.push(std::move(d));
+      return false;
+    });
+    return false;
+  };
+  for_each_source(from, list, [] { return false; });
+}
+
+static bool in_configured_dir(const char* path) {
+  for (const OwnedStr& d : configured_dirs()) {
+    size_t n = strlen(d.c_str());
+    if (!strncmp(path, d.c_str(), n) && path[n] == '/') return true;
+  }
   return false;
+}
+
+bool search_from(const Module* m, SearchFrom* out) {
+  const HostPaths& host = host_paths();
+  out->runpath = m ? (m->dyn.has_runpath ? m->str(m->dyn.runpath) : nullptr) : host.runpath;
+  out->origin = m ? m->origin.c_str() : program_origin();
+  out->nodeflib = m ? (m->dyn.flags_1 & DF_1_NODEFLIB) != 0 : host.nodeflib;
+  if (out->runpath) return true;  // no DT_RPATH at all then
+  for (const Module* l = m; l; l = l->loader)
+    if (l->dyn.has_rpath && !l->dyn.has_runpath && !out->rpaths.push(RpathList{l->str(l->dyn.rpath), l->origin.c_str()}))
+      return false;
+  return !host.rpath || out->rpaths.push(RpathList{host.rpath, program_origin()});
 }
 
 bool add_search_dir(const char* dir) {

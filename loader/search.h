@@ -1,13 +1,17 @@
 // Finding a DT_NEEDED or dlopen() name on disk.
 //
 // A name containing '/' is used as it is. Otherwise, as glibc does:
-//   1. DT_RPATH of the requesting object (only when it has no DT_RUNPATH);
+//   1. only when the requesting object has no DT_RUNPATH: its DT_RPATH,
+//      then that of the object that loaded it (whose DT_NEEDED or dlopen
+//      call brought it in), and on up, then the program's;
 //   2. STATICDL_LIBRARY_PATH (ignored under AT_SECURE); in hybrid mode then
 //      LD_LIBRARY_PATH, as ld.so read it at startup;
 //   3. DT_RUNPATH of the requesting object;
 //   4. in hybrid mode, /etc/ld.so.cache (ldcache.h);
 //   5. directories added with staticdl_add_search_dir() (hybrid mode adds
 //      ld.so's default directories first).
+// A requester marked DF_1_NODEFLIB (-z nodefaultlib) skips 5, and the
+// ld.so.cache entries that lie in those directories.
 // Path lists are ':'-separated; an empty element means the current
 // directory. In hybrid mode, DIR/glibc-hwcaps/<name>/ for each of the CPU's
 // subdirectory names comes before each DIR, and ld.so.cache's entries for
@@ -41,17 +45,41 @@ bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out);
 // The directory part of `path` ("." when there is none).
 bool dirname_of(const char* path, OwnedStr* out);
 
-// Search context of the object whose DT_NEEDED (or dlopen call) asks.
+// One DT_RPATH string and the $ORIGIN of the object it belongs to.
+struct RpathList {
+  const char* list;
+  const char* origin;
+};
+
+// Search context of the object whose DT_NEEDED (or dlopen call) asks
+// (registry.h search_from() fills it).
 struct SearchFrom {
-  const char* rpath = nullptr;    // DT_RPATH string, or null
+  Vec<RpathList> rpaths;          // step 1, in order (unused with a runpath)
   const char* runpath = nullptr;  // DT_RUNPATH string, or null
   const char* origin = nullptr;   // $ORIGIN of the requester
+  bool nodeflib = false;          // DF_1_NODEFLIB
 };
+
+// Where a dlopen call from `m`, or m's DT_NEEDED entries, are searched for
+// (nullptr: the host's dlopen calls): glibc's _dl_map_object. False on no
+// memory.
+struct Module;
+bool search_from(const Module* m, SearchFrom* out);
 
 // Calls `try_path(path, ctx)` for each candidate in order until it returns
 // true. Returns true if one did.
 using TryPath = bool (*)(const char* path, void* ctx);
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx);
+
+// Calls fn(dir, ctx) for each directory search_library() tries, in its
+// order, without ld.so.cache and glibc-hwcaps subdirectories, trailing
+// slashes removed and each list without repeats: glibc's RTLD_DI_SERINFO.
+using DirFn = void (*)(const char* dir, void* ctx);
+void search_dirs(const SearchFrom& from, DirFn fn, void* ctx);
+
+// The program's directory ($ORIGIN for the program itself; empty when
+// unknown). Read once.
+const char* program_origin();
 
 // staticdl_add_search_dir(); returns false on no memory.
 bool add_search_dir(const char* dir);

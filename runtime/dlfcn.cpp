@@ -363,6 +363,11 @@ int staticdl_dlinfo(void* handle, int request, void* arg) {
     case RTLD_DI_TLS_DATA:
       *static_cast<void**>(arg) = handle_tls_data(m);
       return 0;
+    case RTLD_DI_SERINFO:
+    case RTLD_DI_SERINFOSIZE:
+      if (search_info(is_host_handle(m) ? nullptr : m, arg, request == RTLD_DI_SERINFOSIZE)) return 0;
+      set_error_text("%scannot allocate memory", "");
+      return -1;
     case RTLD_DI_PHDR: {  // glibc 2.36: the count is the return value
       const Elf64_Phdr* p = is_host_handle(m) ? host_info().phdr : m->phdrs.begin();
       *static_cast<const Elf64_Phdr**>(arg) = p;

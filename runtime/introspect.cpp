@@ -14,6 +14,7 @@
 #include "lookup.h"
 #include "tls.h"
 #include "registry.h"
+#include "search.h"
 #include "runtime.h"
 #include <staticdl/staticdl.h>
 
@@ -149,6 +150,43 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data) 
     if (int r = fn(name, reinterpret_cast<void*>(v), data)) return r;
   }
   return 0;
+}
+
+namespace {
+struct SerinfoFill {
+  Dl_serinfo* si;
+  bool counting;
+  unsigned int idx;
+  char* strings;  // the next name's place, after the Dl_serpath array
+};
+
+void add_search_dir(const char* dir, void* ctx) {
+  SerinfoFill& f = *static_cast<SerinfoFill*>(ctx);
+  size_t len = strlen(dir) + 1;
+  if (f.counting) {
+    f.si->dls_cnt++;
+    f.si->dls_size += len;
+    return;
+  }
+  // The caller's buffer holds what RTLD_DI_SERINFOSIZE counted; nothing
+  // is written past it, should the paths have changed since.
+  if (f.idx >= f.si->dls_cnt || f.strings + len > reinterpret_cast<char*>(f.si) + f.si->dls_size) return;
+  memcpy(f.strings, dir, len);
+  f.si->dls_serpath[f.idx++] = Dl_serpath{f.strings, 0};
+  f.strings += len;
+}
+}  // namespace
+
+// glibc's layout: dls_size counts the header, the array and the strings.
+bool search_info(const Module* m, void* serinfo, bool counting) {
+  Dl_serinfo* si = static_cast<Dl_serinfo*>(serinfo);
+  SearchFrom from;
+  if (!search_from(m, &from)) return false;
+  if (counting) si->dls_cnt = 0, si->dls_size = 0;
+  SerinfoFill f{si, counting, 0, reinterpret_cast<char*>(&si->dls_serpath[si->dls_cnt])};
+  search_dirs(from, add_search_dir, &f);
+  if (counting) si->dls_size += reinterpret_cast<char*>(&si->dls_serpath[si->dls_cnt]) - reinterpret_cast<char*>(si);
+  return true;
 }
 
 }  // namespace staticdl

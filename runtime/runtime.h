@@ -22,6 +22,9 @@ int iterate_phdr(int (*cb)(struct dl_phdr_info*, size_t, void*), void* data);
 int find_address(const void* addr, Dl_info* info);
 int find_address1(const void* addr, Dl_info* info, void** extra, int flags);
 int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data);
+// dlinfo's RTLD_DI_SERINFO (counting: RTLD_DI_SERINFOSIZE) for a dlopen
+// from m (nullptr: the host). False on no memory.
+bool search_info(const Module* m, void* serinfo, bool counting);
 
 // Per-plugin __cxa_atexit (cxa_atexit.cpp).
 extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);

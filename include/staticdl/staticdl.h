@@ -65,6 +65,24 @@ struct dl_phdr_info;
 #ifndef RTLD_DI_PHDR
 #define RTLD_DI_PHDR 11
 #endif
+/* RTLD_DI_SERINFOSIZE fills dls_size and dls_cnt; RTLD_DI_SERINFO then
+ * fills a buffer of dls_size bytes (dls_size and dls_cnt set as returned)
+ * with the directories a dlopen from the object would search, in order. */
+#ifndef RTLD_DI_SERINFO
+#define RTLD_DI_SERINFO 4
+#define RTLD_DI_SERINFOSIZE 5
+#endif
+#if !defined(__GLIBC__)
+typedef struct {
+  char *dls_name;
+  unsigned int dls_flags; /* 0, as in glibc */
+} Dl_serpath;
+typedef struct {
+  size_t dls_size;
+  unsigned int dls_cnt;
+  Dl_serpath dls_serpath[1];
+} Dl_serinfo;
+#endif
 
 /* glibc declares these in <dlfcn.h>; musl does not. */
 void *dlvsym(void *handle, const char *symbol, const char *version);

@@ -1,0 +1,78 @@
+/* rpath: glibc's rules for DT_RPATH beyond the requesting object.
+ *   - an object without DT_RUNPATH searches its own DT_RPATH, then that of
+ *     the object that loaded it, and on up (librh_top.so's DT_RPATH finds
+ *     librh_mid.so's dependency);
+ *   - DT_RUNPATH applies to the object's own dependencies only;
+ *   - a plugin's dlopen() searches its DT_RPATH for the object, but the
+ *     object's own dependencies do not inherit it (glibc drops the caller
+ *     as the loader: __RTLD_CALLMAP);
+ *   - dlinfo(RTLD_DI_SERINFO) lists the directories in that order, each
+ *     list without repeats or trailing slashes; libsi_leaf.so (whose DT_RPATH
+ *     repeats a directory) has DF_1_NODEFLIB (-z nodefaultlib), which leaves the system directories
+ *     out, so the list is the same for both loaders. The library-path variable
+ *     (STATICDL_LIBRARY_PATH / LD_LIBRARY_PATH) is <dir>/rpath/env. */
+#include "common.h"
+
+#include <stddef.h>
+
+#ifndef __GLIBC__
+#include <staticdl/staticdl.h> /* Dl_serinfo, RTLD_DI_SERINFO: not in musl's <dlfcn.h> */
+#endif
+
+typedef const char *(*StrFn)(void);
+typedef void *(*OpenFn)(const char *);
+
+static void call(const char *lib, const char *fn) {
+  fflush(stdout);
+  void *h = dlopen(plugin_path(lib), RTLD_NOW);
+  if (!h) {
+    print_dlerror(lib);
+    return;
+  }
+  printf("%s: %s() = %s\n", lib, fn, FN(StrFn, h, fn)());
+}
+
+static void show_serinfo(const char *label, void *h) {
+  Dl_serinfo size;
+  if (dlinfo(h, RTLD_DI_SERINFOSIZE, &size) != 0) {
+    print_dlerror(label);
+    return;
+  }
+  Dl_serinfo *si = (Dl_serinfo *)malloc(size.dls_size);
+  si->dls_size = size.dls_size;
+  si->dls_cnt = size.dls_cnt;
+  if (dlinfo(h, RTLD_DI_SERINFO, si) != 0) {
+    print_dlerror(label);
+    free(si);
+    return;
+  }
+  size_t strings = 0;
+  for (unsigned i = 0; i < si->dls_cnt; i++) strings += strlen(si->dls_serpath[i].dls_name) + 1;
+  printf("%s: %u directories; dls_size is the array and the names: %s\n", label, si->dls_cnt,
+         size.dls_size == offsetof(Dl_serinfo, dls_serpath) + si->dls_cnt * sizeof(Dl_serpath) + strings ? "yes"
+                                                                                                        : "no");
+  for (unsigned i = 0; i < si->dls_cnt; i++) {
+    char buf[4096];
+    printf("  %s (flags %u)\n", replace_dir(si->dls_serpath[i].dls_name, buf, sizeof buf),
+           si->dls_serpath[i].dls_flags);
+  }
+  free(si);
+}
+
+int main(int argc, char **argv) {
+  test_init(argc, argv);
+  call("librh_top.so", "rh_top");
+  call("librn_top.so", "rn_top");
+
+  void *opener = must_open("librp_opener.so", RTLD_NOW);
+  void *dyn = FN(OpenFn, opener, "rp_open")("libro_dyn.so");
+  if (dyn) printf("dlopen(libro_dyn.so) from librp_opener.so: ro_dyn() = %s\n", FN(StrFn, dyn, "ro_dyn")());
+  else print_dlerror("dlopen(libro_dyn.so) from librp_opener.so");
+  fflush(stdout);
+  printf("dlopen(libro_dyn.so) from the program: %s\n", dlopen("libro_dyn.so", RTLD_NOW | RTLD_NOLOAD) ? "the same object" : "not found");
+
+  void *leaf = FN(OpenFn, opener, "rp_open")("libsi_leaf.so");
+  if (leaf) show_serinfo("libsi_leaf.so, opened by librp_opener.so", leaf);
+  else print_dlerror("dlopen(libsi_leaf.so) from librp_opener.so");
+  return 0;
+}
