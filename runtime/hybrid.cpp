@@ -427,16 +427,6 @@ bool sys_may_define(uint32_t h_even) {
 const SystemScope kSystemScope = {sys_find,         sys_has_library, sys_has_file, sys_may_define,
                                   sys_library_path, sys_hwcaps,      hybrid_refresh};
 
-// ld.so's default directories for this architecture (after RPATH,
-// STATICDL_LIBRARY_PATH and RUNPATH, as ld.so puts its defaults last).
-#if defined(__x86_64__)
-#define STATICDL_MULTIARCH "x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define STATICDL_MULTIARCH "aarch64-linux-gnu"
-#endif
-const char* const kSystemDirs[] = {"/lib/" STATICDL_MULTIARCH, "/usr/lib/" STATICDL_MULTIARCH, "/lib64", "/usr/lib64",
-                                   "/lib", "/usr/lib"};
-
 }  // namespace
 
 bool hybrid_refresh() {
@@ -457,7 +447,7 @@ bool hybrid_refresh() {
 void install_hybrid_host() {
   set_system_scope(&kSystemScope);
   g_system_tls_get_addr = system_tls_get_addr;
-  for (const char* d : kSystemDirs) (void)add_search_dir(d);
+  add_system_dirs();  // hybrid_paths.cpp
   // Exceptions and panics in staticdl's modules unwind through the
   // process's libgcc_s (unwind.cpp registers their frames with it). A host
   // that links no C++ or Rust code may have none yet: then the system

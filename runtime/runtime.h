@@ -25,6 +25,9 @@ int foreach_symbol(Module* m, int (*fn)(const char*, void*, void*), void* data);
 // dlinfo's RTLD_DI_SERINFO (counting: RTLD_DI_SERINFOSIZE) for a dlopen
 // from m (nullptr: the host). False on no memory.
 bool search_info(const Module* m, void* serinfo, bool counting);
+// Hybrid mode: adds ld.so's default directories to the search path
+// (hybrid_paths.cpp).
+void add_system_dirs();
 
 // Per-plugin __cxa_atexit (cxa_atexit.cpp).
 extern "C" int staticdl_cxa_atexit(void (*fn)(void*), void* arg, void* dso);
