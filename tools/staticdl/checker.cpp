@@ -47,6 +47,7 @@ void Checker::run(const std::string& plugin) {
             "replace " + path + " with a shared object built for the host");
         continue;
       }
+      d->loader = m;
       all.push_back(std::move(d));
     }
   }
@@ -86,8 +87,8 @@ std::string Checker::search(const std::string& name, const Obj& from, std::vecto
     tried->push_back(name);
     return file_exists(name) ? name : "";
   }
-  std::string origin = dir_name(from.path);
-  auto list = [&](const std::string& l, const char* what, bool dst) -> std::string {
+  auto list = [&](const std::string& l, const char* what, bool dst, const Obj& owner) -> std::string {
+    std::string origin = dir_name(owner.path);
     size_t s = 0;
     for (;;) {
       size_t e = l.find(':', s);
@@ -105,10 +106,17 @@ std::string Checker::search(const std::string& name, const Obj& from, std::vecto
     }
   };
   std::string p;
-  if (!from.has_runpath && from.has_rpath && !(p = list(from.rpath, "DT_RPATH", true)).empty()) return p;
+  // DT_RPATH: of `from`, of the object whose DT_NEEDED loaded it, on up,
+  // then the host's; none of them when `from` has DT_RUNPATH.
+  for (const Obj* l = from.has_runpath ? nullptr : &from; l; l = l->loader)
+    if (l->has_rpath && !l->has_runpath && !(p = list(l->rpath, "DT_RPATH", true, *l)).empty()) return p;
+  const Obj& host = *h_.obj;
+  if (!from.has_runpath && host.has_rpath && !host.has_runpath &&
+      !(p = list(host.rpath, "the host's DT_RPATH", true, host)).empty())
+    return p;
   for (const std::string& d : opt_.libdirs)
-    if (!(p = list(d, "STATICDL_LIBRARY_PATH", true)).empty()) return p;
-  if (from.has_runpath && !(p = list(from.runpath, "DT_RUNPATH", true)).empty()) return p;
+    if (!(p = list(d, "STATICDL_LIBRARY_PATH", true, from)).empty()) return p;
+  if (from.has_runpath && !(p = list(from.runpath, "DT_RUNPATH", true, from)).empty()) return p;
   return "";
 }
 

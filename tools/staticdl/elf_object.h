@@ -45,6 +45,7 @@ struct Obj {
   bool has_dynsym = false, has_symtab = false;
   std::vector<Sym> dynsym, symtab;
   std::vector<std::pair<uint32_t, uint32_t>> relocs;  // (type, symbol index) of the dynamic relocations
+  const Obj* loader = nullptr;  // the object whose DT_NEEDED entry brought it in (DT_RPATH is inherited)
 
   ~Obj() {
     if (elf) elf_end(elf);
