@@ -1,8 +1,8 @@
 // native.fault: fault injection through staticdl::g_fault_hook (ASan build).
 //
 // For each scenario (the dependency chain libnat_a -> libnat_b -> libnat_c
-// opened by path, the same with the relocation cache, and libnat_hostcall
-// opened from memory), a dry run counts
+// opened by path, the same with the relocation cache and in a new dlmopen
+// namespace, and libnat_hostcall opened from memory), a dry run counts
 // the calls open_object makes at each FaultSite. Then, for every site and
 // every N in 1..count, the Nth call at that site (and only it) fails. Each
 // open must either return an Error (a code and a message) or, when the
@@ -59,6 +59,16 @@ Opened open_chain_cached(const std::vector<uint8_t>& image) {
   return o;
 }
 
+// The chain in a new namespace (dlmopen(LM_ID_NEWLM)): its global scope is
+// made after the objects are committed, and a failure there must unload them.
+Opened open_chain_new_namespace(const std::vector<uint8_t>&) {
+  std::string path = plugin("libnat_a.so");
+  staticdl::OpenRequest req;
+  req.path = path.c_str(), req.flags = RTLD_NOW, req.ns = staticdl::kNamespaceNew;
+  return open_request(req);
+}
+bool chain_in_namespace_works(staticdl::Module* m) { return m->ns == 1 && chain_works(m); }
+
 Opened open_hostcall_mem(const std::vector<uint8_t>& image) {
   return open_memory(image.data(), image.size(), "mem:libnat_hostcall.so");
 }
@@ -92,6 +102,7 @@ int main() {
   const Scenario scenarios[] = {
       {"chain a->b->c (path)", open_chain, chain_works},
       {"chain a->b->c (relocation cache)", open_chain_cached, chain_works},
+      {"chain a->b->c (a new namespace)", open_chain_new_namespace, chain_in_namespace_works},
       {"hostcall (memory)", open_hostcall_mem, hostcall_works},
   };
 
