@@ -22,11 +22,16 @@ Vec<OwnedStr>& configured_dirs() {
 
 bool starts_with(const char* s, const char* p) { return strncmp(s, p, strlen(p)) == 0; }
 
-// Length of the substitution variable `var` at s ("$VAR" or "${VAR}"), 0 if none.
+bool identifier_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Length of the substitution variable `var` at s ("$VAR", not followed by
+// a character that could continue the name, or "${VAR}"), 0 if none.
 size_t match_var(const char* s, const char* var) {
   size_t n = strlen(var);
   if (s[0] != '$') return 0;
-  if (!strncmp(s + 1, var, n) && !((s[1 + n] >= 'A' && s[1 + n] <= 'Z') || s[1 + n] == '_')) return 1 + n;
+  if (!strncmp(s + 1, var, n) && !identifier_char(s[1 + n])) return 1 + n;
   if (s[1] == '{' && !strncmp(s + 2, var, n) && s[2 + n] == '}') return 3 + n;
   return 0;
 }
@@ -59,9 +64,7 @@ bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out) 
       rep = "lib";
     } else if ((n = match_var(s, "PLATFORM"))) {
       rep = Arch::kPlatform;
-    } else if (*s == '$') {
-      return false;  // unknown substitution: skip the element, as glibc does
-    }
+    }  // anything else after a '$' is kept as it is, as glibc keeps it
     if (rep) {
       size_t rl = strlen(rep);
       if (o + rl >= sizeof buf) return false;
@@ -164,8 +167,17 @@ static bool for_each_source(const SearchFrom& from, ListFn list, CacheFn cache) 
   return false;
 }
 
+// A path (a dlopen() argument or DT_NEEDED entry with a '/') is used as it
+// is, but for $ORIGIN (the requester's directory), $LIB and $PLATFORM,
+// which glibc expands there too.
+static bool try_given_path(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
+  if (!strchr(name, '$')) return try_path(name, ctx);
+  OwnedStr path;
+  return expand_dst(name, from.origin, secure_mode(), &path) && try_path(path.c_str(), ctx);
+}
+
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
-  if (strchr(name, '/')) return try_path(name, ctx);
+  if (strchr(name, '/')) return try_given_path(name, from, try_path, ctx);
   debug(DebugLibs, "find library=%s", name);
   const SystemScope* sys = system_scope();
   const Hwcaps* hw = sys && sys->hwcaps ? sys->hwcaps() : nullptr;

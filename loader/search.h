@@ -1,6 +1,7 @@
 // Finding a DT_NEEDED or dlopen() name on disk.
 //
-// A name containing '/' is used as it is. Otherwise, as glibc does:
+// A name containing '/' is used as it is, after $ORIGIN (the requester's
+// directory), $LIB and $PLATFORM are expanded in it. Otherwise, as glibc does:
 //   1. only when the requesting object has no DT_RUNPATH: its DT_RPATH,
 //      then that of the object that loaded it (whose DT_NEEDED or dlopen
 //      call brought it in), and on up, then the program's;
@@ -36,10 +37,10 @@ namespace staticdl {
 // library that the host itself provides.
 bool is_host_library(const char* name);
 
-// Expands $ORIGIN/${ORIGIN}, $LIB/${LIB}, $PLATFORM/${PLATFORM} in `in`.
-// Returns false when `in` uses an unknown substitution, when $ORIGIN is
-// used but `origin` is null/empty or the process is AT_SECURE, or on no
-// memory; the element is then skipped.
+// Expands $ORIGIN/${ORIGIN}, $LIB/${LIB}, $PLATFORM/${PLATFORM} in `in`
+// (glibc's rules: "$ORIGINx" is no variable; any other '$' stays as it is).
+// Returns false when $ORIGIN is used but `origin` is null/empty or the
+// process is AT_SECURE, or on no memory; the element is then skipped.
 bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out);
 
 // The directory part of `path` ("." when there is none).

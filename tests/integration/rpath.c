@@ -6,6 +6,8 @@
  *   - a plugin's dlopen() searches its DT_RPATH for the object, but the
  *     object's own dependencies do not inherit it (glibc drops the caller
  *     as the loader: __RTLD_CALLMAP);
+ *   - a dlopen() path may use $ORIGIN (the caller's directory), and
+ *     errors name it as given; "$ORIGINx" is no variable;
  *   - dlinfo(RTLD_DI_SERINFO) lists the directories in that order, each
  *     list without repeats or trailing slashes; libsi_leaf.so (whose DT_RPATH
  *     repeats a directory) has DF_1_NODEFLIB (-z nodefaultlib), which leaves the system directories
@@ -70,6 +72,20 @@ int main(int argc, char **argv) {
   else print_dlerror("dlopen(libro_dyn.so) from librp_opener.so");
   fflush(stdout);
   printf("dlopen(libro_dyn.so) from the program: %s\n", dlopen("libro_dyn.so", RTLD_NOW | RTLD_NOLOAD) ? "the same object" : "not found");
+
+  const char *dst_paths[] = {"$ORIGIN/rpath/dst/librd_leaf.so", "${ORIGIN}/rpath/dst/librd_leaf.so",
+                             "$ORIGIN/rpath/nope/librd_leaf.so", "$ORIGINx/rpath/dst/librd_leaf.so"};
+  void *first = NULL;
+  for (int i = 0; i < 4; i++) {
+    void *h = FN(OpenFn, opener, "rp_open")(dst_paths[i]);
+    if (!h) {
+      print_dlerror(dst_paths[i]);
+      continue;
+    }
+    printf("%s: rd_leaf() = %s%s\n", dst_paths[i], FN(StrFn, h, "rd_leaf")(),
+           first && h == first ? " (the same object)" : "");
+    if (!first) first = h;
+  }
 
   void *leaf = FN(OpenFn, opener, "rp_open")("libsi_leaf.so");
   if (leaf) show_serinfo("libsi_leaf.so, opened by librp_opener.so", leaf);

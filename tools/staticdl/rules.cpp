@@ -1,6 +1,7 @@
 // The loader's rules the staticdl tool mirrors (see rules.h).
 #include "rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -83,7 +84,8 @@ bool is_builtin(const std::string& n) {
   return k.count(n) != 0;
 }
 
-// loader/search.cpp expand_dst(): $ORIGIN, $LIB, $PLATFORM; false to skip the element.
+// loader/search.cpp expand_dst(): $ORIGIN, $LIB, $PLATFORM; any other '$'
+// stays as it is. False (skip the element) for $ORIGIN without an origin.
 bool expand_dst(const std::string& in, const std::string& origin, const char* platform, std::string* out) {
   out->clear();
   for (size_t i = 0; i < in.size();) {
@@ -100,7 +102,7 @@ bool expand_dst(const std::string& in, const std::string& origin, const char* pl
       size_t n = strlen(v.name);
       if (in.compare(i + 1, n, v.name) == 0) {
         char next = i + 1 + n < in.size() ? in[i + 1 + n] : 0;
-        if ((next >= 'A' && next <= 'Z') || next == '_') continue;
+        if (isalnum(static_cast<unsigned char>(next)) || next == '_') continue;
         *out += v.rep, i += 1 + n, hit = true;
         break;
       }
@@ -109,7 +111,7 @@ bool expand_dst(const std::string& in, const std::string& origin, const char* pl
         break;
       }
     }
-    if (!hit) return false;  // unknown substitution: skip the element, as glibc does
+    if (!hit) *out += in[i++];  // no variable: the '$' stays
   }
   return true;
 }
