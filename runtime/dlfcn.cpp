@@ -185,9 +185,13 @@ void* open_common(OpenRequest req, const void* ret) {
 
 // "<obj>: undefined symbol: <name>[, version <version>]". Misses are common
 // (probing for optional symbols): built without printf, the name's length
-// known from hashing.
-void* undefined_symbol(void* handle, Module* h, const SymName& n, const char* version) {
-  const char* obj = h && !is_host_handle(h) ? h->name.c_str() : (handle == RTLD_NEXT ? "RTLD_NEXT" : "RTLD_DEFAULT");
+// known from hashing. <obj> is glibc's: the handle's object, and for
+// RTLD_DEFAULT and RTLD_NEXT the caller's; the program is named by its
+// argv[0].
+void* undefined_symbol(void* handle, Module* h, const SymName& n, const char* version, const void* ret) {
+  if (!h && (handle == RTLD_DEFAULT || handle == RTLD_NEXT)) h = caller_module(ret);
+  const char* obj = h && !is_host_handle(h) ? h->name.c_str() : program_invocation_name;
+  if (!obj) obj = "<main program>";
   static const char kUndefined[] = ": undefined symbol: ";
   size_t len = 0;
   append(&len, obj), append(&len, kUndefined, sizeof kUndefined - 1), append(&len, n.name, n.len);
@@ -252,7 +256,7 @@ void* sym_common(void* handle, const char* name, const char* version, const void
     if (!h) return set_error_text("%sinvalid handle", ""), nullptr;
     found = lookup_in_handle(h, n, v, &d);
   }
-  if (!found) return undefined_symbol(handle, h, n, version);
+  if (!found) return undefined_symbol(handle, h, n, version, ret);
   // The caller is bound to it now (not for RTLD_NEXT: glibc's do_sym); a
   // NODELETE definer (as every one the host found before is) needs nothing.
   if (d.module && handle == RTLD_DEFAULT && !d.module->nodelete) {

@@ -10,6 +10,17 @@ extern "C"
 #endif
 __attribute__((used)) int host_callback(int x) { return x * 2; }
 
+/* print_dlerror() with the program's path (argv[0]) also replaced, by
+ * "<program>": glibc names the program so in a dlsym miss. */
+static const char *program;
+static void print_dlerror_prog(const char *label) {
+  char buf[4096];
+  const char *e = replace_dir(dlerror(), buf, sizeof buf);
+  size_t n = strlen(program);
+  if (!strncmp(e, program, n)) printf("%s: <program>%s\n", label, e + n);
+  else printf("%s: %s\n", label, e);
+}
+
 static void try_open(const char *label, const char *name) {
   void *h;
   fflush(stdout);
@@ -40,6 +51,22 @@ int main(int argc, char **argv) {
   }
   printf("dlsym after error, existing symbol: %s\n", dlsym(h, "basic_add") ? "found" : "NULL");
   printf("dlerror after success: %s\n", dlerror() ? "set" : "NULL");
+  dlclose(h);
+
+  /* Misses without a plugin handle name the object that asked. */
+  program = argv[0];
+  printf("dlsym(RTLD_DEFAULT) missing symbol: %s\n", dlsym(RTLD_DEFAULT, "nope") ? "found" : "NULL");
+  print_dlerror_prog("  dlerror");
+  printf("dlvsym(RTLD_DEFAULT) missing symbol: %s\n", dlvsym(RTLD_DEFAULT, "nope", "V_1") ? "found" : "NULL");
+  print_dlerror_prog("  dlerror");
+  printf("dlsym(RTLD_NEXT) missing symbol: %s\n", dlsym(RTLD_NEXT, "nope") ? "found" : "NULL");
+  print_dlerror_prog("  dlerror");
+  printf("dlsym(dlopen(NULL)) missing symbol: %s\n", dlsym(dlopen(NULL, RTLD_NOW), "nope") ? "found" : "NULL");
+  print_dlerror_prog("  dlerror");
+  h = must_open("libreldeps_finder.so", RTLD_NOW);
+  printf("dlsym(RTLD_DEFAULT) in a plugin, missing symbol: %s\n",
+         FN(void *(*)(const char *), h, "reldeps_find")("nope") ? "found" : "NULL");
+  print_dlerror_prog("  dlerror");
   dlclose(h);
   return 0;
 }
