@@ -38,7 +38,8 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
   if (fstat(fd, &st) != 0)
     return fail(Errc::Io, "%s: cannot stat shared object: %s", name, strerror(errno));
   // glibc's text for a directory (its read() fails with EISDIR); FIFOs and
-  // devices are refused too, where glibc would block reading them.
+  // devices are refused too, where glibc would block reading them (or read
+  // /dev/null as "file too short").
   if (S_ISDIR(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: %s", name, strerror(EISDIR));
   if (!S_ISREG(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: not a regular file", name);
   Input in;
@@ -54,7 +55,9 @@ static Expected<Input> input_from_open_fd(const char* name, int fd) {
 }
 
 Expected<Input> open_path(const char* path, Fd* owner) {
-  int fd = sd_open(path, O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO without a writer would block the open (and glibc);
+  // it changes nothing for regular files, and anything else is refused.
+  int fd = sd_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     Errc code = (errno == ENOENT || errno == ENOTDIR) ? Errc::NotFound : Errc::Io;  // only those keep a search going
     return fail(code, "%s: cannot open shared object file: %s", path, strerror(errno));

@@ -505,6 +505,7 @@ static Expected<Module*> load_root(const OpenRequest& req, Module* caller, uint3
 
 Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   if (!req.path && req.fd < 0 && !req.mem) return host_handle();
+  if (req.path && !*req.path) return host_handle();  // glibc: "" is the program's name
   if (req.path && host_provides_library(req.path)) return host_handle();
   Expected<uint32_t> ns = target_namespace(req.ns, caller, req.path ? req.path : req.name);
   if (!ns) return ns.error();

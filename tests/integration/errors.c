@@ -40,6 +40,19 @@ int main(int argc, char **argv) {
   try_open("undefined symbol at load", "libundef.so");
   try_open("missing DT_NEEDED", "libusesmissing.so");
   try_open("a position-independent executable", "pie_exe");
+  fflush(stdout);
+  printf("a directory: %s\n", dlopen(test_dir, RTLD_NOW) ? "loaded" : "NULL");
+  print_dlerror("  dlerror");
+  printf("dlopen(\"\") is the program's handle: %s\n", dlopen("", RTLD_NOW) == dlopen(NULL, RTLD_NOW) ? "yes" : "no");
+  {
+    long lmid;
+    void *self = dlopen(NULL, RTLD_NOW);
+    int r = dlinfo(self, 9999, &lmid);
+    printf("dlinfo with an unknown request: %d\n", r);
+    print_dlerror("  dlerror");
+    r = dlclose(self);
+    printf("dlclose of the program's handle: %d, dlerror %s\n", r, dlerror() ? "set" : "NULL");
+  }
 
   h = must_open("libbasic.so", RTLD_NOW);
   printf("dlsym missing symbol: %s\n", dlsym(h, "nope") ? "found" : "NULL");

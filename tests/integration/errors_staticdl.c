@@ -7,9 +7,14 @@
  *   - executable stack: glibc 2.36 makes the stack executable;
  *   - static TLS reserve exhausted: glibc has its own surplus and wording;
  *   - RTLD_NOLOAD on a library that is not loaded: glibc returns NULL
- *     without setting dlerror(). */
+ *     without setting dlerror();
+ *   - files that are not regular files: glibc reads them (a FIFO without a
+ *     writer blocks it; /dev/null is "file too short"), staticdl refuses
+ *     them before reading. */
 #include "common.h"
 #include <staticdl/staticdl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void try_open(const char *label, const char *name, int flags) {
   void *h;
@@ -29,6 +34,23 @@ int main(int argc, char **argv) {
   try_open("executable stack", "libexecstack.so", RTLD_NOW);
   try_open("static TLS reserve exhausted", "libbigie.so", RTLD_NOW);
   try_open("RTLD_NOLOAD, not loaded", "libnoload.so", RTLD_NOW | RTLD_NOLOAD);
+  {
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/sdl-errors-fifo-%d", (int)getpid());
+    if (mkfifo(fifo, 0600) != 0) {
+      printf("mkfifo failed\n");
+      return 1;
+    }
+    fflush(stdout);
+    void *h = dlopen(fifo, RTLD_NOW);
+    char buf[4096];
+    const char *e = dlerror();
+    int named = e && !strncmp(e, fifo, strlen(fifo));
+    printf("a FIFO: %s\n  dlerror: %s%s\n", h ? "loaded" : "NULL", named ? "<fifo>" : "", named ? e + strlen(fifo) : e);
+    unlink(fifo);
+    h = dlopen("/dev/null", RTLD_NOW);
+    printf("/dev/null: %s\n  dlerror: %s\n", h ? "loaded" : "NULL", replace_dir(dlerror(), buf, sizeof buf));
+  }
   /* The host is still fine: a good plugin loads after all of that. */
   try_open("good plugin afterwards", "libnoload.so", RTLD_NOW);
   return 0;
