@@ -386,6 +386,10 @@ bool host_provides_library(const char* name) {
   return is_host_library(name);
 }
 
+bool host_library_symbols(const char* name, const SymbolTable** syms, const char** path) {
+  return g_system && g_system->library_symbols && g_system->library_symbols(name, syms, path);
+}
+
 bool host_provides_file(const char* name, uint64_t dev, uint64_t ino) {
   return g_system && g_system->has_file(name, dev, ino);
 }

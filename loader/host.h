@@ -85,6 +85,11 @@ bool host_find_symbol(const SymName& n, const VersionReq& ver, HostSymbol* out,
 // (filters only: true means "look it up"). For self_binding.h.
 bool host_may_define(uint32_t h_even);
 
+// The symbol table and path of a library the host provides by `name`
+// (hybrid mode: one of the system loader's objects); false in a static
+// host, whose C library defines no symbol versions (version_check.h).
+bool host_library_symbols(const char* name, const SymbolTable** syms, const char** path);
+
 // Adds or replaces an explicit host symbol. Returns false on no memory.
 bool host_add_symbol(const char* name, void* addr);
 
@@ -126,6 +131,9 @@ struct SystemScope {
   // Rereads the system loader's list if it changed since the last read
   // (objects it loaded or unloaded since); true if it did.
   bool (*refresh)();
+  // The symbol table and path of the system loader's object named `name`
+  // (as has_library matches names), for version checks (version_check.h).
+  bool (*library_symbols)(const char* name, const SymbolTable** syms, const char** path);
 };
 void set_system_scope(const SystemScope* scope);
 const SystemScope* system_scope();

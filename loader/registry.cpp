@@ -17,6 +17,7 @@ extern "C" char** environ;
 #include "reloc.h"
 #include "reloc_cache.h"
 #include "search.h"
+#include "version_check.h"
 #include "tls.h"
 #include "zstd_input.h"
 
@@ -229,6 +230,14 @@ Expected<Module*> find_or_load(const char* name, Module* from, bool dependency, 
   if (s.found) return s.found;
   if (s.opened) return s.err;
   return fail(Errc::NotFound, "%s: cannot open shared object file: No such file or directory", name);
+}
+
+// version_check.h: the module `file` names in m's namespace (`fresh`, the
+// objects being loaded, included), else the host's library of that name.
+bool find_dependency(const Module& m, const char* file, const SymbolTable** syms, const char** path, void* fresh) {
+  Module* d = find_by_name(file, m.ns, *static_cast<Vec<Module*>*>(fresh));
+  if (d) return *syms = &d->syms, *path = d->name.c_str(), true;
+  return host_library_symbols(file, syms, path);
 }
 
 // Breadth-first list of m and its dependencies.
@@ -526,6 +535,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   }
   for (size_t i = 0; s && i < fresh.size(); i++)
     if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
+  for (size_t i = 0; s && i < fresh.size(); i++) s = check_needed_versions(*fresh[i], find_dependency, &fresh);
   uint64_t t_reloc = debug_clock_ns(DebugStatistics);
   if (s) s = relocate_fresh(r, fresh, &stats);
   uint64_t t_end = debug_clock_ns(DebugStatistics);

@@ -77,6 +77,7 @@ struct VerdefEntry {
 };
 
 struct VernauxEntry {
+  const char* file = nullptr;  // the Elf64_Verneed's vn_file
   uint16_t other = 0, flags = 0;
   uint32_t hash = 0;
   const char* name = nullptr;
@@ -123,6 +124,7 @@ int walk_vernaux(const SymbolTable& t, uintptr_t vn, const Elf64_Verneed& n, F& 
     const Elf64_Vernaux* a = p ? at<Elf64_Vernaux>(t.mem, p) : nullptr;
     if (!a) return -1;
     VernauxEntry e;
+    e.file = t.str(n.vn_file);
     e.other = a->vna_other, e.flags = a->vna_flags, e.hash = a->vna_hash;
     if (!(e.name = t.str(a->vna_name))) return -1;
     if (visit(e)) return 1;
@@ -314,6 +316,22 @@ Status setup_versions(SymbolTable& t, const char* what, const SymbolTableInputs&
 }
 
 }  // namespace
+
+bool for_each_needed_version(const SymbolTable& t, bool (*visit)(const NeededVersion& v, void* ctx), void* ctx) {
+  bool stopped = false;
+  walk_verneed(t, [&](const VernauxEntry& e) {
+    stopped = !visit(NeededVersion{e.file, e.name, e.hash, (e.flags & VER_FLG_WEAK) != 0}, ctx);
+    return stopped;
+  });
+  return !stopped;
+}
+
+bool defines_version(const SymbolTable& t, const char* name, uint32_t hash) {
+  if (!t.verdef) return true;
+  bool found = false;
+  walk_verdef(t, [&](const VerdefEntry& e) { return found = e.hash == hash && !strcmp(e.name, name); });
+  return found;
+}
 
 bool MemoryCheck::contains(uintptr_t addr, uint64_t size) const {
   if (!(hi >= lo && range_contains(lo, hi - lo, addr, size))) return false;

@@ -183,6 +183,21 @@ struct SymbolTable {
 
 // Inputs for building a SymbolTable, all runtime addresses (bias applied)
 // taken from the dynamic section; any may be 0 when absent.
+// One version a DT_VERNEED entry requires of the dependency `file`.
+struct NeededVersion {
+  const char* file;
+  const char* name;
+  uint32_t hash;  // ELF hash of name, as stored
+  bool weak;      // VER_FLG_WEAK
+};
+// Calls visit(v, ctx) for each version t's DT_VERNEED requires (the table
+// was checked when t was built); false once visit returned false.
+bool for_each_needed_version(const SymbolTable& t, bool (*visit)(const NeededVersion& v, void* ctx), void* ctx);
+// glibc's match_symbol: some DT_VERDEF record of t is `name` (stored
+// hash `hash`). True for a table without DT_VERDEF: glibc checks nothing
+// against an object without version definitions.
+bool defines_version(const SymbolTable& t, const char* name, uint32_t hash);
+
 struct SymbolTableInputs {
   uintptr_t symtab = 0, strtab = 0, gnu_hash = 0, sysv_hash = 0;
   uint64_t strsz = 0, syment = sizeof(Elf64_Sym);

@@ -388,6 +388,16 @@ bool sys_has_library(const char* name) {
   return sys().aliases.size() && object_aliased(name);
 }
 
+// The object a DT_VERNEED entry names, for version checks (version_check.h).
+bool sys_library_symbols(const char* name, const SymbolTable** syms, const char** path) {
+  const SysObject* o = object_named(name);
+  for (const SysObject& x : sys().objs)
+    if (!o && x.path && !strcmp(x.path, name)) o = &x;
+  if (!o) return false;
+  *syms = &o->syms, *path = o->path;
+  return true;
+}
+
 // Reads the file identity of every object of ld.so once per generation.
 // The executable (empty name) is left out, as ld.so leaves it out of its
 // own identity check; so is the vDSO, which has no file.
@@ -424,8 +434,8 @@ bool sys_may_define(uint32_t h_even) {
   return false;
 }
 
-const SystemScope kSystemScope = {sys_find,         sys_has_library, sys_has_file, sys_may_define,
-                                  sys_library_path, sys_hwcaps,      hybrid_refresh};
+const SystemScope kSystemScope = {sys_find,         sys_has_library, sys_has_file,   sys_may_define,
+                                  sys_library_path, sys_hwcaps,      hybrid_refresh, sys_library_symbols};
 
 }  // namespace
 

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   try_open("missing DT_NEEDED", "libhy_err_needed.so", 1);
   try_open("undefined symbol", "libhy_err_undef.so", 1);
   try_open("a directory", "", 1);
+  try_open("a glibc version libc.so.6 lacks", "libhy_newglibc.so", 1);
 
   /* Not ELF: a short file, then a long one (a loaded file would print
    * nothing here, and the comparison fails). */

@@ -40,6 +40,7 @@ int main(int argc, char **argv) {
   try_open("undefined symbol at load", "libundef.so");
   try_open("missing DT_NEEDED", "libusesmissing.so");
   try_open("a position-independent executable", "pie_exe");
+  try_open("a version the dependency lacks", "libvn_user.so");
   fflush(stdout);
   printf("a directory: %s\n", dlopen(test_dir, RTLD_NOW) ? "loaded" : "NULL");
   print_dlerror("  dlerror");
