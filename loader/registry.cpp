@@ -142,7 +142,7 @@ Expected<Module*> load_one(const char* name, const Input& raw, uint32_t ns) {
   Module* m = new_module();
   if (!m) return no_memory(name);
   m->ns = ns;
-  Status s = OwnedStr::make(name, &m->name) && dirname_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
+  Status s = OwnedStr::make(name, &m->name) && origin_of(name, &m->origin) ? Status::ok() : Status(no_memory(name));
   CachedPages cache;
   bool want_cache = reloc_cache_wanted(*img, in);
   bool cached = want_cache && reloc_cache_find(name, *img, in, &cache);

@@ -84,6 +84,17 @@ bool dirname_of(const char* path, OwnedStr* out) {
   return OwnedStr::make(path, static_cast<size_t>(slash - path), out);
 }
 
+bool origin_of(const char* path, OwnedStr* out) {
+  if (path[0] == '/' || !strchr(path, '/')) return dirname_of(path, out);
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) return dirname_of(path, out);
+  size_t n = strlen(cwd);
+  char joined[8192];
+  int len = snprintf(joined, sizeof joined, "%s%s%s", cwd, n && cwd[n - 1] == '/' ? "" : "/", path);
+  if (len <= 0 || static_cast<size_t>(len) >= sizeof joined) return dirname_of(path, out);
+  return dirname_of(joined, out);
+}
+
 // Tries DIR/glibc-hwcaps/<sub>/name for each of the CPU's subdirectories
 // (hybrid mode, hwcaps.h), then DIR/name.
 static bool try_dir(const char* dir, const char* name, const Hwcaps* hw, const char* what, TryPath try_path,

@@ -45,6 +45,12 @@ bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out);
 
 // The directory part of `path` ("." when there is none).
 bool dirname_of(const char* path, OwnedStr* out);
+// An object's $ORIGIN: the directory part of the path it is loaded from,
+// made absolute with the current directory as glibc makes it (not
+// normalized: "./libx.so" in /p gives "/p/."), so that it keeps its meaning
+// when the program changes directory. A name without '/' (a display name
+// for a descriptor or memory) gives ".".
+bool origin_of(const char* path, OwnedStr* out);
 
 // One DT_RPATH string and the $ORIGIN of the object it belongs to.
 struct RpathList {

@@ -8,6 +8,9 @@
  *     as the loader: __RTLD_CALLMAP);
  *   - a dlopen() path may use $ORIGIN (the caller's directory), and
  *     errors name it as given; "$ORIGINx" is no variable;
+ *   - an object opened by a relative path has an absolute $ORIGIN (the
+ *     current directory then, not normalized), which keeps its meaning
+ *     after the program changes directory;
  *   - dlinfo(RTLD_DI_SERINFO) lists the directories in that order, each
  *     list without repeats or trailing slashes; libsi_leaf.so (whose DT_RPATH
  *     repeats a directory) has DF_1_NODEFLIB (-z nodefaultlib), which leaves the system directories
@@ -16,6 +19,7 @@
 #include "common.h"
 
 #include <stddef.h>
+#include <unistd.h>
 
 #ifndef __GLIBC__
 #include <staticdl/staticdl.h> /* Dl_serinfo, RTLD_DI_SERINFO: not in musl's <dlfcn.h> */
@@ -90,5 +94,16 @@ int main(int argc, char **argv) {
   void *leaf = FN(OpenFn, opener, "rp_open")("libsi_leaf.so");
   if (leaf) show_serinfo("libsi_leaf.so, opened by librp_opener.so", leaf);
   else print_dlerror("dlopen(libsi_leaf.so) from librp_opener.so");
+
+  if (chdir(test_dir) != 0) return 1;
+  fflush(stdout);
+  void *rel = dlopen("./librp_relopener.so", RTLD_NOW);
+  if (chdir("/") != 0 || !rel) return 1;
+  char origin[4096], buf[4096];
+  if (dlinfo(rel, RTLD_DI_ORIGIN, origin) == 0)
+    printf("./librp_relopener.so: RTLD_DI_ORIGIN %s\n", replace_dir(origin, buf, sizeof buf));
+  void *dep = FN(OpenFn, rel, "rp_open")("libro_dep.so");
+  if (dep) printf("after chdir(\"/\"), dlopen(libro_dep.so) from it: ro_dep() = %s\n", FN(StrFn, dep, "ro_dep")());
+  else print_dlerror("after chdir(\"/\"), dlopen(libro_dep.so) from it");
   return 0;
 }

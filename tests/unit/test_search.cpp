@@ -2,6 +2,7 @@
 // names the host's own libc provides.
 #include <doctest/doctest.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -89,6 +90,21 @@ TEST_CASE("search.expand_dst.non_token_characters") {
   // $ORIGIN followed by a character that cannot continue a name.
   CHECK(expand("$ORIGIN.d") == "/opt/app/lib.d");
   CHECK(expand("$ORIGIN-x") == "/opt/app/lib-x");
+}
+
+TEST_CASE("search.origin_of") {
+  OwnedStr out;
+  REQUIRE(origin_of("/a/b/libx.so", &out));
+  CHECK(std::string(out.c_str()) == "/a/b");
+  REQUIRE(origin_of("mem:libx.so", &out));  // a display name, not a path
+  CHECK(std::string(out.c_str()) == ".");
+  char cwd[4096];
+  REQUIRE(getcwd(cwd, sizeof cwd));
+  std::string base = std::string(cwd) + (std::string(cwd) == "/" ? "" : "/");
+  REQUIRE(origin_of("./libx.so", &out));
+  CHECK(std::string(out.c_str()) == base + ".");  // glibc's, not normalized
+  REQUIRE(origin_of("sub/dir/libx.so", &out));
+  CHECK(std::string(out.c_str()) == base + "sub/dir");
 }
 
 TEST_CASE("search.dirname_of") {
