@@ -328,6 +328,13 @@ bool for_each_needed_version(const SymbolTable& t, bool (*visit)(const NeededVer
 
 bool defines_version(const SymbolTable& t, const char* name, uint32_t hash) {
   if (!t.verdef) return true;
+  // The definitions' memo holds every record once any find_verdef walk
+  // has run (up to kVerdefMemo of them: libc.so.6 defines 39); a version
+  // found there needs no walk. Not found: the records themselves decide.
+  VerdefEntry base;
+  if (SymbolTable::VersionMemos* m = t.memos(); m && find_verdef(t, 1, &base))
+    for (const SymbolTable::VersionMemo& v : m->verdef)
+      if (v.name && v.hash == hash && !strcmp(v.name, name)) return true;
   bool found = false;
   walk_verdef(t, [&](const VerdefEntry& e) { return found = e.hash == hash && !strcmp(e.name, name); });
   return found;
