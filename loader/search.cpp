@@ -113,16 +113,16 @@ static bool try_dir(const char* dir, const char* name, const Hwcaps* hw, const c
   return try_path(path, ctx);
 }
 
-// Calls fn(dir) for each element of a ':'-separated list after expansion
-// ($ORIGIN is `origin`); an empty element is the current directory. Stops
-// when fn returns true.
+// Calls fn(dir) for each element of a list separated by any of `seps`,
+// after expansion ($ORIGIN is `origin`); an empty element is the current
+// directory. Stops when fn returns true.
 template <typename Fn>
-static bool for_each_element(const char* list, const char* origin, Fn fn) {
+static bool for_each_element(const char* list, const char* seps, const char* origin, Fn fn) {
   if (!list) return false;
   bool secure = secure_mode();
   char elem[4096];
   for (const char* s = list;;) {
-    size_t n = strcspn(s, ":");
+    size_t n = strcspn(s, seps);
     if (n < sizeof elem) {
       memcpy(elem, s, n);
       elem[n] = 0;
@@ -157,24 +157,25 @@ const char* program_origin() {
   return origin.c_str();
 }
 
-// The search order (search.h): list(list, origin, what) for each path
-// list, and cache() (ld.so.cache, hybrid mode) before the configured
-// directories. Stops when one returns true.
+// The search order (search.h): list(list, separators, origin, what) for
+// each path list (the environment's split at ':' or ';', as ld.so splits
+// LD_LIBRARY_PATH), and cache() (ld.so.cache, hybrid mode) before the
+// configured directories. Stops when one returns true.
 template <typename ListFn, typename CacheFn>
 static bool for_each_source(const SearchFrom& from, ListFn list, CacheFn cache) {
   if (!from.runpath)
     for (const RpathList& r : from.rpaths)
-      if (list(r.list, r.origin, "RPATH")) return true;
-  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), from.origin, "STATICDL_LIBRARY_PATH")) return true;
+      if (list(r.list, ":", r.origin, "RPATH")) return true;
+  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), ":;", from.origin, "STATICDL_LIBRARY_PATH")) return true;
   // LD_LIBRARY_PATH's $ORIGIN is the program's directory, as ld.so expands it.
   const SystemScope* sys = system_scope();
   const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
-  if (llp && list(llp, strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
-  if (list(from.runpath, from.origin, "RUNPATH")) return true;
+  if (llp && list(llp, ":;", strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
+  if (list(from.runpath, ":", from.origin, "RUNPATH")) return true;
   if (cache()) return true;
   if (!from.nodeflib)
     for (const OwnedStr& d : configured_dirs())
-      if (list(d.c_str(), nullptr, "configured")) return true;
+      if (list(d.c_str(), ":", nullptr, "configured")) return true;
   return false;
 }
 
@@ -192,16 +193,17 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   debug(DebugLibs, "find library=%s", name);
   const SystemScope* sys = system_scope();
   const Hwcaps* hw = sys && sys->hwcaps ? sys->hwcaps() : nullptr;
-  auto list = [&](const char* l, const char* origin, const char* what) {
-    return for_each_element(l, origin, [&](const char* dir) { return try_dir(dir, name, hw, what, try_path, ctx); });
+  auto list = [&](const char* l, const char* seps, const char* origin, const char* what) {
+    return for_each_element(l, seps, origin,
+                            [&](const char* dir) { return try_dir(dir, name, hw, what, try_path, ctx); });
   };
   return for_each_source(from, list, [&] { return sys && search_cache(name, hw, from.nodeflib, try_path, ctx); });
 }
 
 void search_dirs(const SearchFrom& from, DirFn fn, void* ctx) {
-  auto list = [&](const char* l, const char* origin, const char*) {
+  auto list = [&](const char* l, const char* seps, const char* origin, const char*) {
     Vec<OwnedStr> seen;  // a directory once per list, as glibc's lists hold it
-    for_each_element(l, origin, [&](const char* dir) {
+    for_each_element(l, seps, origin, [&](const char* dir) {
       size_t n = strlen(dir);
       while (n > 1 && dir[n - 1] == '/') n--;
       OwnedStr d;

@@ -13,7 +13,8 @@
 //      ld.so's default directories first).
 // A requester marked DF_1_NODEFLIB (-z nodefaultlib) skips 5, and the
 // ld.so.cache entries that lie in those directories.
-// Path lists are ':'-separated; an empty element means the current
+// Path lists are ':'-separated (the environment's also ';'-separated, as
+// ld.so splits LD_LIBRARY_PATH); an empty element means the current
 // directory. In hybrid mode, DIR/glibc-hwcaps/<name>/ for each of the CPU's
 // subdirectory names comes before each DIR, and ld.so.cache's entries for
 // such builds count (hwcaps.h). $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are expanded; under
