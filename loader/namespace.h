@@ -1,4 +1,5 @@
-// Link-map namespaces: glibc's dlmopen.
+// Link-map namespaces (glibc's dlmopen), and which loaded object a name or
+// a file means in one.
 //
 // Namespace 0 (LM_ID_BASE) is where the host's dlopen calls load.
 // dlmopen(LM_ID_NEWLM, ...) takes the lowest free namespace of 1..15
@@ -20,7 +21,9 @@
 #pragma once
 
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "containers.h"
 #include "expected.h"
 
 namespace staticdl {
@@ -39,5 +42,13 @@ constexpr uint32_t kMaxNamespaces = 16;
 Expected<uint32_t> target_namespace(long lmid, const Module* caller, const char* name);
 // Whether some loaded module is in namespace ns.
 bool namespace_in_use(uint32_t ns);
+
+// The loaded module of namespace ns that is the file (dev, ino), or nullptr.
+Module* find_by_identity(dev_t dev, ino_t ino, uint32_t ns);
+// The loaded module of namespace ns that `name` means, or nullptr: a name
+// without '/' matches a DT_SONAME or the basename an object was opened by,
+// a path the path it was opened by. `extra` (objects being loaded, all in
+// ns) is searched after the loaded ones.
+Module* find_by_name(const char* name, uint32_t ns, const Vec<Module*>& extra);
 
 }  // namespace staticdl

@@ -100,35 +100,6 @@ void link_map_remove(Module* m) {
   m->lm.l_prev = m->lm.l_next = nullptr;
 }
 
-// ---- finding loaded objects -----------------------------------------------
-
-const char* base_name(const char* p) {
-  const char* s = strrchr(p, '/');
-  return s ? s + 1 : p;
-}
-
-Module* find_by_identity(dev_t dev, ino_t ino, uint32_t ns) {
-  for (Module* m : reg().modules)
-    if (m->has_identity && m->dev == dev && m->ino == ino && m->ns == ns) return m;
-  return nullptr;
-}
-
-// A name without '/' matches a loaded object's DT_SONAME or the basename it
-// was opened by; a path matches the path it was opened by. Only namespace
-// ns is searched (`extra`, the objects being loaded, are all in it).
-Module* find_by_name(const char* name, uint32_t ns, const Vec<Module*>& extra) {
-  bool path = strchr(name, '/') != nullptr;
-  auto match = [&](Module* m) {
-    if (path) return strcmp(m->name.c_str(), name) == 0;
-    return (m->soname && !strcmp(m->soname, name)) || !strcmp(base_name(m->name.c_str()), name);
-  };
-  for (Module* m : reg().modules)
-    if (m->ns == ns && match(m)) return m;
-  for (Module* m : extra)
-    if (match(m)) return m;
-  return nullptr;
-}
-
 // ---- loading one object ---------------------------------------------------
 
 // Reads, maps and parses one object for namespace ns. On failure nothing
@@ -175,6 +146,7 @@ struct SearchState {
   Module* found = nullptr;
   bool opened = false;
   Error err;
+  bool noload = false;  // RTLD_NOLOAD: compare the file found, load nothing
 };
 
 bool try_candidate(const char* path, void* ctx) {
@@ -193,7 +165,7 @@ bool try_candidate(const char* path, void* ctx) {
   Module* known = find_by_identity(in->dev, in->ino, s.ns);
   for (Module* f : *s.fresh)
     if (!known && f->has_identity && f->dev == in->dev && f->ino == in->ino) known = f;
-  if (known) return s.found = known, true;
+  if (known || s.noload) return s.found = known, true;
   Expected<Module*> m = load_one(path, *in, s.ns);
   if (!m) return s.err = m.error(), true;
   if (!s.fresh->push(*m)) {
@@ -486,13 +458,28 @@ static Expected<Module*> reuse(Module* m, int flags) {
   return m;
 }
 
+// RTLD_NOLOAD of a name no loaded object has: as glibc, the file the search
+// finds first is opened and compared with the loaded ones (another path to
+// a loaded file, a symlink); nullptr, and no error, when it is not loaded,
+// and the open's error when there is no such file.
+static Expected<Module*> find_loaded_file(const char* name, Module* caller, uint32_t ns) {
+  Vec<Module*> none;
+  SearchFrom sf;
+  SearchState s{name, nullptr, &none, ns, nullptr, false, Error(), true};
+  if (!search_from(caller, &sf)) return no_memory(name);
+  search_library(name, sf, try_candidate, &s);
+  if (s.found || (s.opened && s.err.code() == Errc::None)) return s.found;
+  if (s.opened) return s.err;
+  return fail(Errc::NotFound, "%s: cannot open shared object file: No such file or directory", name);
+}
+
 // Loads the root object named by req into `fresh` (or finds it loaded) in
 // namespace ns.
 static Expected<Module*> load_root(const OpenRequest& req, Module* caller, uint32_t ns, Vec<Module*>& fresh) {
   if (req.path) {
     if (!(req.flags & RTLD_NOLOAD)) return find_or_load(req.path, caller, false, ns, fresh);
     Module* m = find_by_name(req.path, ns, fresh);
-    return m ? m : nullptr;
+    return m ? m : find_loaded_file(req.path, caller, ns);
   }
   const char* name = req.name;
   Input in;

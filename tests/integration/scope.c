@@ -42,6 +42,20 @@ int main(int argc, char **argv) {
   h = dlopen(plugin_path("libprovider.so"), RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
   printf("RTLD_NOLOAD|RTLD_GLOBAL loaded lib: %s\n",
          h == hprov ? "same handle" : h ? "other handle" : "NULL");
+  {
+    /* RTLD_NOLOAD by another path to a loaded file: glibc opens the file
+     * the path names and compares it with the loaded ones. */
+    char other[4096];
+    void *h2;
+    snprintf(other, sizeof other, "%s/./libprovider.so", test_dir);
+    h2 = dlopen(other, RTLD_NOW | RTLD_NOLOAD);
+    printf("RTLD_NOLOAD by another path: %s\n", h2 == hprov ? "same handle" : h2 ? "other handle" : "NULL");
+    if (h2) dlclose(h2);
+    snprintf(other, sizeof other, "%s/./libnothere.so", test_dir);
+    h2 = dlopen(other, RTLD_NOW | RTLD_NOLOAD);
+    printf("RTLD_NOLOAD of a missing file: %s\n", h2 ? "handle" : "NULL");
+    print_dlerror("  dlerror");
+  }
   printf("RTLD_DEFAULT provided_fn after promotion: %s\n", found(dlsym(RTLD_DEFAULT, "provided_fn")));
   hneeds = must_open("libneeds.so", RTLD_NOW);
   printf("needs_fn() after promotion = %d\n", FN(int (*)(void), hneeds, "needs_fn")());
