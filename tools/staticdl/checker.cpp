@@ -83,9 +83,11 @@ bool Checker::find_loaded(const std::vector<std::unique_ptr<Obj>>& all, const st
 
 // loader/search.cpp search_library().
 std::string Checker::search(const std::string& name, const Obj& from, std::vector<std::string>* tried) {
-  if (name.find('/') != std::string::npos) {
-    tried->push_back(name);
-    return file_exists(name) ? name : "";
+  if (name.find('/') != std::string::npos) {  // a path: only $ORIGIN & co. expanded
+    std::string path;
+    if (!expand_dst(name, dir_name(from.path), rules_ ? rules_->platform : "", &path)) return "";
+    tried->push_back(path);
+    return file_exists(path) ? path : "";
   }
   auto list = [&](const std::string& l, const char* what, bool dst, const Obj& owner) -> std::string {
     std::string origin = dir_name(owner.path);
