@@ -134,7 +134,14 @@ static bool for_each_element(const char* list, const char* seps, const char* ori
   }
 }
 
-static bool in_configured_dir(const char* path);
+// `path` lies in one of the configured (default) directories.
+static bool in_configured_dir(const char* path) {
+  for (const OwnedStr& d : configured_dirs()) {
+    size_t n = strlen(d.c_str());
+    if (!strncmp(path, d.c_str(), n) && path[n] == '/') return true;
+  }
+  return false;
+}
 
 // Hybrid mode: the file ld.so.cache names, if any; with DF_1_NODEFLIB not
 // one in the default directories (as ld.so).
@@ -217,14 +224,6 @@ void search_dirs(const SearchFrom& from, DirFn fn, void* ctx) {
     return false;
   };
   for_each_source(from, list, [] { return false; });
-}
-
-static bool in_configured_dir(const char* path) {
-  for (const OwnedStr& d : configured_dirs()) {
-    size_t n = strlen(d.c_str());
-    if (!strncmp(path, d.c_str(), n) && path[n] == '/') return true;
-  }
-  return false;
 }
 
 bool search_from(const Module* m, SearchFrom* out) {
