@@ -160,7 +160,7 @@ struct SerinfoFill {
   char* strings;  // the next name's place, after the Dl_serpath array
 };
 
-void add_search_dir(const char* dir, void* ctx) {
+void serinfo_dir(const char* dir, void* ctx) {
   SerinfoFill& f = *static_cast<SerinfoFill*>(ctx);
   size_t len = strlen(dir) + 1;
   if (f.counting) {
@@ -184,7 +184,7 @@ bool search_info(const Module* m, void* serinfo, bool counting) {
   if (!search_from(m, &from)) return false;
   if (counting) si->dls_cnt = 0, si->dls_size = 0;
   SerinfoFill f{si, counting, 0, reinterpret_cast<char*>(&si->dls_serpath[si->dls_cnt])};
-  search_dirs(from, add_search_dir, &f);
+  search_dirs(from, serinfo_dir, &f);
   if (counting) si->dls_size += reinterpret_cast<char*>(&si->dls_serpath[si->dls_cnt]) - reinterpret_cast<char*>(si);
   return true;
 }
