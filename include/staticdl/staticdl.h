@@ -2,7 +2,7 @@
  *
  * Link libstaticdl.a into a static host and the ordinary <dlfcn.h> calls
  * (dlopen, dlsym, dlclose, dlerror, dladdr, dlinfo, dl_iterate_phdr,
- * dlvsym) load real ELF shared objects, resolved against the host's own
+ * dlvsym, dlmopen) load real ELF shared objects, resolved against the host's own
  * symbols. This header adds what <dlfcn.h> lacks: opening from an fd or a
  * memory buffer, adding host symbols explicitly, and search directories.
  * Every function is safe to call from several threads at once.
