@@ -191,14 +191,21 @@ bool in_host(uintptr_t addr) {
 
 // ---- .dynsym ---------------------------------------------------------------------
 
-bool read_dynamic(SymbolTableInputs* in) {
+// The executable's dynamic section (PT_DYNAMIC inside its segments), or
+// nullptr (a static executable without one).
+const Elf64_Dyn* host_dynamic(size_t* count) {
   const Elf64_Phdr* dynph = nullptr;
   for (uint16_t i = 0; i < g.info.phnum; i++)
     if (g.info.phdr[i].p_type == PT_DYNAMIC) dynph = &g.info.phdr[i];
-  MemoryCheck mem{g.lo, g.hi};
-  if (!dynph || !mem.contains(dynph->p_vaddr + g.info.bias, dynph->p_memsz)) return false;
-  const Elf64_Dyn* d = reinterpret_cast<const Elf64_Dyn*>(dynph->p_vaddr + g.info.bias);
-  return read_symbol_inputs(d, dynph->p_memsz / sizeof(Elf64_Dyn), g.info.bias, mem, in);
+  if (!dynph || !MemoryCheck{g.lo, g.hi}.contains(dynph->p_vaddr + g.info.bias, dynph->p_memsz)) return nullptr;
+  *count = dynph->p_memsz / sizeof(Elf64_Dyn);
+  return reinterpret_cast<const Elf64_Dyn*>(dynph->p_vaddr + g.info.bias);
+}
+
+bool read_dynamic(SymbolTableInputs* in) {
+  size_t n = 0;
+  const Elf64_Dyn* d = host_dynamic(&n);
+  return d && read_symbol_inputs(d, n, g.info.bias, MemoryCheck{g.lo, g.hi}, in);
 }
 
 bool load_dynsym() {
@@ -344,14 +351,9 @@ void fill(const Elf64_Sym& s, HostSymbol* out) {
 // ---- Search paths ------------------------------------------------------------------
 
 void read_paths() {
-  const Elf64_Dyn* d = nullptr;
   size_t n = 0;
+  const Elf64_Dyn* d = host_dynamic(&n);
   MemoryCheck mem{g.lo, g.hi};
-  for (uint16_t i = 0; i < g.info.phnum; i++) {
-    const Elf64_Phdr& p = g.info.phdr[i];
-    if (p.p_type == PT_DYNAMIC && mem.contains(p.p_vaddr + g.info.bias, p.p_memsz))
-      d = reinterpret_cast<const Elf64_Dyn*>(p.p_vaddr + g.info.bias), n = p.p_memsz / sizeof(Elf64_Dyn);
-  }
   SymbolTableInputs in;
   if (!d) return;
   (void)read_symbol_inputs(d, n, g.info.bias, mem, &in);  // for DT_STRTAB and DT_STRSZ

@@ -207,23 +207,27 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   return for_each_source(from, list, [&] { return sys && search_cache(name, hw, from.nodeflib, try_path, ctx); });
 }
 
+bool list_dirs(const char* list, const char* seps, const char* origin, Vec<OwnedStr>* out) {
+  bool ok = true;
+  for_each_element(list, seps, origin, [&](const char* dir) {
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    OwnedStr d;
+    if (!(ok = OwnedStr::make(dir, n, &d))) return true;
+    for (const OwnedStr& o : *out)
+      if (!strcmp(o.c_str(), d.c_str())) return false;
+    return !(ok = out->push(std::move(d)));
+  });
+  return ok;
+}
+
 void search_dirs(const SearchFrom& from, DirFn fn, void* ctx) {
-  auto list = [&](const char* l, const char* seps, const char* origin, const char*) {
-    Vec<OwnedStr> seen;  // a directory once per list, as glibc's lists hold it
-    for_each_element(l, seps, origin, [&](const char* dir) {
-      size_t n = strlen(dir);
-      while (n > 1 && dir[n - 1] == '/') n--;
-      OwnedStr d;
-      if (!OwnedStr::make(dir, n, &d)) return false;
-      for (const OwnedStr& o : seen)
-        if (!strcmp(o.c_str(), d.c_str())) return false;
-      fn(d.c_str(), ctx);
-      (void)seen.push(std::move(d));
-      return false;
-    });
+  for_each_source(from, [&](const char* l, const char* seps, const char* origin, const char*) {
+    Vec<OwnedStr> dirs;  // a directory once per list, as glibc's lists hold it
+    (void)list_dirs(l, seps, origin, &dirs);
+    for (const OwnedStr& d : dirs) fn(d.c_str(), ctx);
     return false;
-  };
-  for_each_source(from, list, [] { return false; });
+  }, [] { return false; });
 }
 
 bool search_from(const Module* m, SearchFrom* out) {

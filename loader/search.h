@@ -79,6 +79,11 @@ bool search_from(const Module* m, SearchFrom* out);
 using TryPath = bool (*)(const char* path, void* ctx);
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx);
 
+// The directories of a path list split at any of `seps`, as glibc keeps
+// them: expanded ($ORIGIN is `origin`), an empty element ".", trailing
+// slashes removed, each once; appended to *out. False on no memory.
+bool list_dirs(const char* list, const char* seps, const char* origin, Vec<OwnedStr>* out);
+
 // Calls fn(dir, ctx) for each directory search_library() tries, in its
 // order, without ld.so.cache and glibc-hwcaps subdirectories, trailing
 // slashes removed and each list without repeats: glibc's RTLD_DI_SERINFO.

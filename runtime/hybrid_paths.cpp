@@ -31,29 +31,6 @@ constexpr const char* kLdSo = "ld-linux-aarch64.so.1";
 const char* const kFallbackDirs[] = {"/lib/" STATICDL_MULTIARCH, "/usr/lib/" STATICDL_MULTIARCH, "/lib64", "/usr/lib64",
                                      "/lib", "/usr/lib"};
 
-// The directories of a path list as ld.so keeps them: elements split at
-// any of `seps`, $ORIGIN the program's directory, an empty element ".",
-// trailing slashes removed, each directory once.
-bool list_dirs(const char* list, const char* seps, Vec<OwnedStr>* out) {
-  for (const char* s = list; s && *s;) {
-    size_t n = strcspn(s, seps);
-    OwnedStr elem, dir;
-    if (!OwnedStr::make(n ? s : ".", n ? n : 1, &elem)) return false;
-    if (expand_dst(elem.c_str(), program_origin(), false, &dir)) {
-      size_t len = strlen(dir.c_str());
-      while (len > 1 && dir.c_str()[len - 1] == '/') len--;
-      OwnedStr d;
-      bool seen = false;
-      if (!OwnedStr::make(dir.c_str(), len, &d)) return false;
-      for (const OwnedStr& o : *out) seen |= !strcmp(o.c_str(), d.c_str());
-      if (!seen && !out->push(std::move(d))) return false;
-    }
-    if (!s[n]) break;
-    s += n + 1;
-  }
-  return true;
-}
-
 // Whether names[*i...] start with `dirs`; if so *i moves past them.
 bool skip_matching(const Dl_serinfo& si, unsigned* i, const Vec<OwnedStr>& dirs) {
   if (dirs.size() > si.dls_cnt - *i) return false;
@@ -81,7 +58,9 @@ Dl_serinfo* ldso_search_info() {
 bool add_ldso_defaults() {
   Vec<OwnedStr> rpath, env;
   const SystemScope* sys = system_scope();
-  if (!list_dirs(host_paths().rpath, ":", &rpath) || !list_dirs(sys->library_path(), ":;", &env)) return false;
+  const char* origin = program_origin();
+  if (!list_dirs(host_paths().rpath, ":", origin, &rpath) || !list_dirs(sys->library_path(), ":;", origin, &env))
+    return false;
   Dl_serinfo* si = ldso_search_info();
   unsigned i = 0;
   bool ok = si && (skip_matching(*si, &i, rpath), skip_matching(*si, &i, env)) && i < si->dls_cnt;
