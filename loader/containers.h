@@ -56,6 +56,18 @@ class Vec {
     return true;
   }
   void pop() { data_[--size_].~T(); }
+  // Inserts v before element i (i <= size()).
+  [[nodiscard]] bool insert_at(size_t i, T v) {
+    if (!push(std::move(v))) return false;
+    for (size_t j = size_ - 1; j > i; j--) std::swap(data_[j], data_[j - 1]);
+    return true;
+  }
+  // Index of the first element equal to v, or size().
+  size_t index_of(const T& v) const {
+    size_t i = 0;
+    while (i < size_ && !(data_[i] == v)) i++;
+    return i;
+  }
   void erase_at(size_t i) {
     for (size_t j = i; j + 1 < size_; j++) data_[j] = std::move(data_[j + 1]);
     pop();

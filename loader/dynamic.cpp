@@ -62,8 +62,12 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
   uint64_t v = d.d_un.d_val;
   switch (d.d_tag) {
     case DT_NEEDED:
-      if (!y.needed.push(v)) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
+    case DT_FILTER:
+    case DT_AUXILIARY: {
+      DepKind k = d.d_tag == DT_NEEDED ? DepKind::Needed : d.d_tag == DT_FILTER ? DepKind::Filter : DepKind::Auxiliary;
+      if (!y.needed.push(DepName{v, k})) return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
       break;
+    }
     case DT_SYMTAB: y.symin.symtab = a; break;
     case DT_STRTAB: y.symin.strtab = a; break;
     case DT_STRSZ: y.symin.strsz = v; break;

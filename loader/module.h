@@ -26,6 +26,15 @@ struct Segment {
   int prot = 0;  // PROT_READ|PROT_WRITE|PROT_EXEC
 };
 
+// A dependency named in PT_DYNAMIC: DT_NEEDED, or a filtee of this object
+// (DT_FILTER: must load; DT_AUXILIARY: may be missing). glibc's ld.so puts
+// a filtee just before its filter in every search list (deps.h).
+enum class DepKind : uint8_t { Needed, Filter, Auxiliary };
+struct DepName {
+  uint64_t name;  // string-table offset
+  DepKind kind;
+};
+
 // Facts from PT_DYNAMIC. Addresses are runtime addresses (bias applied).
 struct DynInfo {
   uintptr_t dynamic = 0;
@@ -38,7 +47,7 @@ struct DynInfo {
   uint64_t init_arraysz = 0, fini_arraysz = 0;
   uint64_t soname = 0, rpath = 0, runpath = 0;  // string-table offsets (0: absent)
   bool has_soname = false, has_rpath = false, has_runpath = false;
-  Vec<uint64_t> needed;  // string-table offsets of DT_NEEDED, in order
+  Vec<DepName> needed;   // DT_NEEDED, DT_FILTER, DT_AUXILIARY, in order
   uint64_t flags = 0, flags_1 = 0;
   bool textrel = false, symbolic = false, bind_now = false;
 };
@@ -93,7 +102,7 @@ struct Module {
   SymIndexOwner index;
   uint32_t index_countdown = kIndexAfterLookups;  // 0: built, or tried and failed
 
-  Vec<Module*> deps;   // direct DT_NEEDED modules (host-satisfied ones excluded)
+  Vec<Module*> deps;   // direct DT_NEEDED modules and filtees (host-satisfied ones excluded)
   bool needs_host = false;  // some DT_NEEDED is satisfied by the host
   Vec<Module*> bfs;    // this module and its dependencies, breadth first
   Module* root = nullptr;  // the module whose dlopen loaded this one (local scope)
@@ -138,6 +147,7 @@ struct Module {
   // or that module is unloaded): its DT_RPATH, and its loader's, on up, are
   // searched for this one's dependencies (glibc's l_loader).
   Module* loader = nullptr;
+  Vec<Module*> filtees;  // the deps that are its DT_FILTER / DT_AUXILIARY objects
 
   bool contains(uintptr_t addr) const;
   const char* str(uint64_t off) const { return syms.str(off); }

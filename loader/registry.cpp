@@ -8,6 +8,7 @@
 extern "C" char** environ;
 
 #include "debug.h"
+#include "deps.h"
 #include "dynamic.h"
 #include "elf_reader.h"
 #include "host.h"
@@ -98,6 +99,21 @@ void link_map_remove(Module* m) {
   if (m->lm.l_prev) m->lm.l_prev->l_next = m->lm.l_next;
   if (m->lm.l_next) m->lm.l_next->l_prev = m->lm.l_prev;
   m->lm.l_prev = m->lm.l_next = nullptr;
+}
+
+// Moves filtee f just before its filter x in the link map and in load order
+// (dl_iterate_phdr), as ld.so does when it places f in a search list.
+void link_map_move_before(Module* f, Module* x) {
+  Vec<Module*>& mods = reg().modules;
+  size_t k = mods.index_of(f);
+  if (k == mods.size() || mods.index_of(x) == mods.size()) return;
+  mods.erase_at(k);
+  (void)mods.insert_at(mods.index_of(x), f);  // the slot erase_at freed: no allocation
+  link_map_remove(f);
+  struct link_map* before = x->lm.l_prev;
+  f->lm.l_prev = before, f->lm.l_next = &x->lm;
+  before->l_next = &f->lm;
+  x->lm.l_prev = &f->lm;
 }
 
 // ---- loading one object ---------------------------------------------------
@@ -212,36 +228,28 @@ bool find_dependency(const Module& m, const char* file, const SymbolTable** syms
   return host_library_symbols(file, syms, path);
 }
 
-// Breadth-first list of m and its dependencies.
-bool compute_bfs(Module* m) {
-  m->bfs.clear();
-  if (!m->bfs.push(m)) return false;
-  for (size_t i = 0; i < m->bfs.size(); i++)
-    for (Module* d : m->bfs[i]->deps)
-      if (!m->bfs.contains(d) && !m->bfs.push(d)) return false;
-  return true;
+// Loads one DT_NEEDED, DT_FILTER or DT_AUXILIARY object of m, as glibc's
+// _dl_map_object_deps: an auxiliary filtee that cannot be loaded is left
+// out, without an error.
+Status load_dependency(Module* m, const DepName& n, Vec<Module*>& fresh) {
+  const char* dep = m->str(n.name);
+  if (!dep) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", m->name.c_str());
+  if (n.kind != DepKind::Needed)
+    debug(DebugLibs, "load auxiliary object=%s requested by file=%s", dep, m->name.c_str());
+  if (host_provides_library(dep)) return m->needs_host = true, Status::ok();
+  Expected<Module*> d = find_or_load(dep, m, true, m->ns, fresh);
+  if (!d && n.kind == DepKind::Auxiliary) return Status::ok();
+  if (!d) return d.error();
+  if (is_host_handle(*d)) return m->needs_host = true, Status::ok();
+  if (n.kind != DepKind::Needed && !m->filtees.contains(*d) && !m->filtees.push(*d)) return no_memory(m->name.c_str());
+  if (!m->deps.contains(*d) && !m->deps.push(*d)) return no_memory(m->name.c_str());
+  return Status::ok();
 }
 
-// Loads the DT_NEEDED closure of the new objects in `fresh`, breadth first.
+// Loads the dependency closure of the new objects in `fresh`, breadth first.
 Status load_dependencies(Vec<Module*>& fresh) {
-  for (size_t i = 0; i < fresh.size(); i++) {
-    Module* m = fresh[i];
-    for (uint64_t off : m->dyn.needed) {
-      const char* dep = m->str(off);
-      if (!dep) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", m->name.c_str());
-      if (host_provides_library(dep)) {
-        m->needs_host = true;
-        continue;
-      }
-      Expected<Module*> d = find_or_load(dep, m, true, m->ns, fresh);
-      if (!d) return d.error();
-      if (is_host_handle(*d)) {
-        m->needs_host = true;
-        continue;
-      }
-      if (!m->deps.contains(*d) && !m->deps.push(*d)) return no_memory(m->name.c_str());
-    }
-  }
+  for (size_t i = 0; i < fresh.size(); i++)
+    for (const DepName& n : fresh[i]->dyn.needed) STATICDL_TRY(load_dependency(fresh[i], n, fresh));
   return Status::ok();
 }
 
@@ -520,8 +528,9 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
     m->run_code = req.run_init, m->lazy = lazy_mode(req.flags);
     m->deepbind = (req.flags & kRtldDeepbind) != 0;  // the whole new tree, as in glibc
   }
+  Vec<FilteeMove> moves;
   for (size_t i = 0; s && i < fresh.size(); i++)
-    if (!compute_bfs(fresh[i])) s = no_memory(r->name.c_str());
+    if (!compute_bfs(fresh[i], fresh[i] == r ? &moves : nullptr)) s = no_memory(r->name.c_str());
   for (size_t i = 0; s && i < fresh.size(); i++) s = check_needed_versions(*fresh[i], find_dependency, &fresh);
   uint64_t t_reloc = debug_clock_ns(DebugStatistics);
   if (s) s = relocate_fresh(r, fresh, &stats);
@@ -536,6 +545,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
     reg().adds++;
     if (reg().loaded) reg().loaded(*m);
   }
+  for (const FilteeMove& mv : moves) link_map_move_before(mv.filtee, mv.filter);
   debug(DebugStatistics, "%s: %zu objects, relocations: %lu relative, %lu symbolic, %lu irelative", r->name.c_str(),
         fresh.size(), (unsigned long)stats.relative, (unsigned long)stats.symbolic, (unsigned long)stats.irelative);
   debug(DebugStatistics, "%s: time: loading %lu us, relocation %lu us (of which copy-on-write of writable pages %lu us)",

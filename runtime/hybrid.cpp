@@ -330,8 +330,8 @@ bool find_in(const Vec<const SysObject*>& objs, bool restricted, const SymName& 
 // breadth first.
 bool needed_closure(const Vec<Module*>& mods, Vec<const SysObject*>* out) {
   for (Module* m : mods)
-    for (uint64_t off : m->dyn.needed) {
-      const char* dep = m->str(off);
+    for (const DepName& n : m->dyn.needed) {
+      const char* dep = m->str(n.name);
       const SysObject* o = dep ? object_named(dep) : nullptr;
       if (o && !out->contains(o) && !out->push(o)) return false;
     }

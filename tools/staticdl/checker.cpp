@@ -12,6 +12,31 @@
 
 namespace sdtool {
 
+// Finds and opens `dep` for m, adding it to `all` (or a "needed" problem,
+// unless it is an auxiliary filtee).
+void Checker::load_dependency(const std::string& dep, Obj* m, bool auxiliary, std::vector<std::unique_ptr<Obj>>* all) {
+  if (is_host_library(dep) || find_loaded(*all, dep)) return;
+  std::vector<std::string> tried;
+  std::string path = search(dep, *m, &tried);
+  std::string err;
+  std::unique_ptr<Obj> d = path.empty() ? nullptr : open_obj(path, &err);
+  if (d) {
+    d->loader = m;
+    all->push_back(std::move(d));
+  } else if (auxiliary) {
+    notes_.push_back("auxiliary filtee " + dep + " (of " + base_name(m->path) + ") does not load: left out");
+  } else if (path.empty()) {
+    std::string where = tried.empty() ? "no directory was searched" : "searched " + join(tried, ", ");
+    add("needed", dep + " (needed by " + base_name(m->path) + ") not found: " + where,
+        "put " + dep + " where the plugin's DT_RUNPATH points (e.g. -Wl,-rpath,'$ORIGIN' and the same directory), "
+        "or add its directory to STATICDL_LIBRARY_PATH (check -L DIR) or with staticdl_add_search_dir() "
+        "before dlopen");
+  } else {
+    add("needed", dep + " (needed by " + base_name(m->path) + "): " + path + ": " + err,
+        "replace " + path + " with a shared object built for the host");
+  }
+}
+
 void Checker::run(const std::string& plugin) {
   std::string err;
   std::unique_ptr<Obj> root = open_obj(plugin, &err);
@@ -24,32 +49,13 @@ void Checker::run(const std::string& plugin) {
   if (!check_header(*root)) return;
   std::vector<std::unique_ptr<Obj>> all;
   all.push_back(std::move(root));
-  // The DT_NEEDED closure, breadth first (loader/registry.cpp).
+  // The DT_NEEDED closure, breadth first (loader/registry.cpp); DT_FILTER
+  // objects are needed too, a DT_AUXILIARY one that does not load is left out.
   for (size_t i = 0; i < all.size(); i++) {
     Obj* m = all[i].get();
     if (i > 0 && !check_header(*m)) continue;
-    for (const std::string& dep : m->needed) {
-      if (is_host_library(dep)) continue;
-      if (find_loaded(all, dep)) continue;
-      std::vector<std::string> tried;
-      std::string path = search(dep, *m, &tried);
-      if (path.empty()) {
-        std::string where = tried.empty() ? "no directory was searched" : "searched " + join(tried, ", ");
-        add("needed", dep + " (needed by " + base_name(m->path) + ") not found: " + where,
-            "put " + dep + " where the plugin's DT_RUNPATH points (e.g. -Wl,-rpath,'$ORIGIN' and the same directory), "
-            "or add its directory to STATICDL_LIBRARY_PATH (check -L DIR) or with staticdl_add_search_dir() "
-            "before dlopen");
-        continue;
-      }
-      std::unique_ptr<Obj> d = open_obj(path, &err);
-      if (!d) {
-        add("needed", dep + " (needed by " + base_name(m->path) + "): " + path + ": " + err,
-            "replace " + path + " with a shared object built for the host");
-        continue;
-      }
-      d->loader = m;
-      all.push_back(std::move(d));
-    }
+    for (const std::string& dep : m->needed) load_dependency(dep, m, false, &all);
+    for (const std::string& dep : m->auxiliary) load_dependency(dep, m, true, &all);
   }
   for (auto& m : all) {
     if (m->machine != h_.obj->machine || m->cls != h_.obj->cls) continue;

@@ -55,6 +55,7 @@ class Checker {
   // loader/search.cpp search_library().
   std::string search(const std::string& name, const Obj& from, std::vector<std::string>* tried);
   // loader/elf_reader.cpp read_elf(): class, machine, type.
+  void load_dependency(const std::string& dep, Obj* m, bool auxiliary, std::vector<std::unique_ptr<Obj>>* all);
   bool check_header(const Obj& m);
   void check_segments(const Obj& m, bool root);
   void check_relocs(const Obj& m);

@@ -71,7 +71,9 @@ std::unique_ptr<Obj> open_obj(const std::string& path, std::string* err) {
           return std::string(s ? s : "");
         };
         switch (dy.d_tag) {
-          case DT_NEEDED: o->needed.push_back(str()); break;
+          case DT_NEEDED:
+          case DT_FILTER: o->needed.push_back(str()); break;
+          case DT_AUXILIARY: o->auxiliary.push_back(str()); break;
           case DT_SONAME: o->soname = str(); break;
           case DT_RPATH: o->rpath = str(), o->has_rpath = true; break;
           case DT_RUNPATH: o->runpath = str(), o->has_runpath = true; break;

@@ -38,7 +38,8 @@ struct Obj {
   unsigned machine = 0, etype = 0;
   std::vector<GElf_Phdr> phdrs;
   bool has_dynamic = false;
-  std::vector<std::string> needed;
+  std::vector<std::string> needed;     // DT_NEEDED and DT_FILTER: must load
+  std::vector<std::string> auxiliary;  // DT_AUXILIARY: left out when it does not load
   std::string soname, rpath, runpath;
   bool has_rpath = false, has_runpath = false, textrel = false;
   uint64_t flags = 0, flags_1 = 0;
