@@ -36,7 +36,15 @@ size_t match_var(const char* s, const char* var) {
   return 0;
 }
 
+char g_dst_lib[256] = "lib";
+
 }  // namespace
+
+void set_dst_lib(const char* dir) {
+  size_t n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/') n--;
+  if (n < sizeof g_dst_lib) memcpy(g_dst_lib, dir, n), g_dst_lib[n] = 0;
+}
 
 bool is_host_library(const char* name) {
   const char* base = strrchr(name, '/');
@@ -61,7 +69,7 @@ bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out) 
       if (secure || !origin || !*origin) return false;
       rep = origin;
     } else if ((n = match_var(s, "LIB"))) {
-      rep = "lib";
+      rep = g_dst_lib;
     } else if ((n = match_var(s, "PLATFORM"))) {
       rep = Arch::kPlatform;
     }  // anything else after a '$' is kept as it is, as glibc keeps it

@@ -44,6 +44,11 @@ bool is_host_library(const char* name);
 // process is AT_SECURE, or on no memory; the element is then skipped.
 bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out);
 
+// What $LIB expands to: "lib", unless set (hybrid mode: glibc's, which is
+// its build's slibdir without the leading '/', so ld.so's first default
+// directory: Debian's "lib/x86_64-linux-gnu"). Too long a value is ignored.
+void set_dst_lib(const char* dir);
+
 // The directory part of `path` ("." when there is none).
 bool dirname_of(const char* path, OwnedStr* out);
 // An object's $ORIGIN: the directory part of the path it is loaded from,

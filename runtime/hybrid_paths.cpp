@@ -7,7 +7,8 @@
 // that list after finding none of its directories), then LD_LIBRARY_PATH's,
 // then the defaults. The first two are matched against what staticdl reads
 // from the same sources; if they do not line up, a fixed list that covers
-// both layouts is used instead.
+// both layouts is used instead. The first default directory is glibc's
+// slibdir, whose path without the leading '/' is what $LIB expands to.
 #include <dlfcn.h>
 #include <link.h>
 #include <stdlib.h>
@@ -66,6 +67,7 @@ bool add_ldso_defaults() {
   bool ok = si && (skip_matching(*si, &i, rpath), skip_matching(*si, &i, env)) && i < si->dls_cnt;
   for (unsigned k = i; ok && k < si->dls_cnt; k++) ok = si->dls_serpath[k].dls_name[0] == '/';
   for (unsigned k = i; ok && k < si->dls_cnt; k++) ok = add_search_dir(si->dls_serpath[k].dls_name);
+  if (ok) set_dst_lib(si->dls_serpath[i].dls_name + 1);  // glibc's $LIB: the first, without the '/'
   free(si);
   return ok;
 }
@@ -75,6 +77,7 @@ bool add_ldso_defaults() {
 void add_system_dirs() {
   if (add_ldso_defaults()) return;
   for (const char* d : kFallbackDirs) (void)add_search_dir(d);
+  set_dst_lib(kFallbackDirs[0] + 1);
 }
 
 }  // namespace staticdl

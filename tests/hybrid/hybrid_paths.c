@@ -6,7 +6,9 @@
  *     default directories: this machine's glibc build decides them, and
  *     staticdl asks ld.so at startup;
  *   - a library linked -z nodefaultlib does not find libz.so.1 there, nor
- *     through ld.so.cache entries in those directories. */
+ *     through ld.so.cache entries in those directories;
+ *   - "$LIB" in a dlopen path is glibc's library directory (its build's
+ *     slibdir without the leading '/': Debian's lib/<multiarch>). */
 #include "common.h"
 
 static const char* fixtures;
@@ -41,5 +43,9 @@ int main(int argc, char** argv) {
   snprintf(path, sizeof path, "%s/libhy_nodeflib.so", argv[1]);
   void* h = DL_OPEN(path, RTLD_NOW);
   printf("libhy_nodeflib.so: %s\n", h ? "loaded" : DL_ERROR());
+  snprintf(path, sizeof path, "%s/dst/$LIB/libhy_dst.so", argv[1]);
+  h = DL_OPEN(path, RTLD_NOW);
+  const char* (*dir)(void) = h ? (const char* (*)(void))DL_SYM(h, "hy_dst_dir") : NULL;
+  printf("$LIB: %s\n", dir ? dir() : DL_ERROR());
   return 0;
 }
