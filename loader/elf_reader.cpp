@@ -33,14 +33,26 @@ Status Input::read(const char* name, void* dst, uint64_t off, uint64_t n) const 
   return Status::ok();
 }
 
+// A character or block device: glibc reads its first bytes as a file's
+// (/dev/null: "file too short", /dev/zero: "invalid ELF header"); staticdl
+// gives the same texts and never maps one.
+static Error device_error(const char* name, int fd) {
+  unsigned char head[sizeof(Elf64_Ehdr)];
+  ssize_t r = sd_pread(fd, head, sizeof head, 0);
+  if (r < 0) return fail(Errc::Io, "%s: cannot read file data: %s", name, strerror(errno));
+  if (static_cast<size_t>(r) < sizeof head) return fail(Errc::BadElf, "%s: file too short", name);
+  if (memcmp(head, ELFMAG, SELFMAG) != 0) return fail(Errc::BadElf, "%s: invalid ELF header", name);
+  return fail(Errc::BadElf, "%s: cannot read file data: not a regular file", name);
+}
+
 static Expected<Input> input_from_open_fd(const char* name, int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0)
     return fail(Errc::Io, "%s: cannot stat shared object: %s", name, strerror(errno));
-  // glibc's text for a directory (its read() fails with EISDIR); FIFOs and
-  // devices are refused too, where glibc would block reading them (or read
-  // /dev/null as "file too short").
+  // glibc's text for a directory (its read() fails with EISDIR) and for a
+  // device; a FIFO or socket is refused, where glibc would block reading it.
   if (S_ISDIR(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: %s", name, strerror(EISDIR));
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return device_error(name, fd);
   if (!S_ISREG(st.st_mode)) return fail(Errc::BadElf, "%s: cannot read file data: not a regular file", name);
   Input in;
   in.fd = fd;

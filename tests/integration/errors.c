@@ -44,6 +44,11 @@ int main(int argc, char **argv) {
   fflush(stdout);
   printf("a directory: %s\n", dlopen(test_dir, RTLD_NOW) ? "loaded" : "NULL");
   print_dlerror("  dlerror");
+  fflush(stdout);
+  printf("/dev/null: %s\n", dlopen("/dev/null", RTLD_NOW) ? "loaded" : "NULL");
+  print_dlerror("  dlerror");
+  printf("/dev/zero: %s\n", dlopen("/dev/zero", RTLD_NOW) ? "loaded" : "NULL");
+  print_dlerror("  dlerror");
   printf("dlopen(\"\") is the program's handle: %s\n", dlopen("", RTLD_NOW) == dlopen(NULL, RTLD_NOW) ? "yes" : "no");
   {
     long lmid;
