@@ -45,4 +45,11 @@ bool compute_bfs(Module* m, Vec<FilteeMove>* moves) {
   return true;
 }
 
+bool post_order(Module* m, Vec<Module*>* out) {
+  m->mark = true;
+  for (Module* d : m->deps)
+    if (!d->mark && !post_order(d, out)) return false;
+  return out->push(m);
+}
+
 }  // namespace staticdl

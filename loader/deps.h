@@ -1,5 +1,6 @@
-// An object's search list: itself and its dependencies, in the order
-// dlsym(handle) and the relocations of the objects it loaded search them.
+// The dependency graph: an object's search list (itself and its
+// dependencies, in the order dlsym(handle) and the relocations of the
+// objects it loaded search them), and the order objects are relocated in.
 //
 // This is glibc's _dl_map_object_deps (l_searchlist): breadth first over
 // DT_NEEDED, except for filters. A filter's filtees (DT_FILTER and
@@ -24,5 +25,10 @@ struct FilteeMove {
 // Sets m->bfs. With `moves`, records the filtees placed (not the ones
 // found earlier in the list). Uses Module::mark. False on no memory.
 bool compute_bfs(Module* m, Vec<FilteeMove>* moves = nullptr);
+
+// Appends m and its dependency closure (Module::deps, filtees included) to
+// *out in post-order (dependencies first), skipping modules already
+// marked. False on no memory.
+bool post_order(Module* m, Vec<Module*>* out);
 
 }  // namespace staticdl

@@ -253,15 +253,6 @@ Status load_dependencies(Vec<Module*>& fresh) {
   return Status::ok();
 }
 
-// Appends m and its DT_NEEDED closure to *out in post-order (dependencies
-// first), skipping modules already marked. False on no memory.
-bool post_order(Module* m, Vec<Module*>* out) {
-  m->mark = true;
-  for (Module* d : m->deps)
-    if (!d->mark && !post_order(d, out)) return false;
-  return out->push(m);
-}
-
 // Relocates new objects, dependencies first, then applies RELRO.
 Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
   // Dependencies first, as glibc's sorted maps: an IFUNC resolver one
