@@ -2,7 +2,7 @@
 //
 // For each scenario (the dependency chain libnat_a -> libnat_b -> libnat_c
 // opened by path, the same with the relocation cache and in a new dlmopen
-// namespace, and libnat_hostcall opened from memory), a dry run counts
+// namespace, a filter, and libnat_hostcall opened from memory), a dry run counts
 // the calls open_object makes at each FaultSite. Then, for every site and
 // every N in 1..count, the Nth call at that site (and only it) fails. Each
 // open must either return an Error (a code and a message) or, when the
@@ -69,6 +69,17 @@ Opened open_chain_new_namespace(const std::vector<uint8_t>&) {
 }
 bool chain_in_namespace_works(staticdl::Module* m) { return m->ns == 1 && chain_works(m); }
 
+// A filter with a DT_FILTER and a DT_AUXILIARY object: a failure while
+// loading the auxiliary one leaves it out (as in glibc), and the filter
+// then serves nflt_aux itself.
+Opened open_filter(const std::vector<uint8_t>&) { return open_path(plugin("libnat_flt.so")); }
+bool filter_works(staticdl::Module* m) {
+  auto value = reinterpret_cast<int (*)()>(sym(m, "nflt_value"));
+  auto aux = reinterpret_cast<int (*)()>(sym(m, "nflt_aux"));
+  if (!value || !aux || value() != 2) return false;
+  return (module_count() == 3 && aux() == 3) || (module_count() == 2 && aux() == 1);
+}
+
 Opened open_hostcall_mem(const std::vector<uint8_t>& image) {
   return open_memory(image.data(), image.size(), "mem:libnat_hostcall.so");
 }
@@ -103,6 +114,7 @@ int main() {
       {"chain a->b->c (path)", open_chain, chain_works},
       {"chain a->b->c (relocation cache)", open_chain_cached, chain_works},
       {"chain a->b->c (a new namespace)", open_chain_new_namespace, chain_in_namespace_works},
+      {"filter with a filtee and an auxiliary filtee (path)", open_filter, filter_works},
       {"hostcall (memory)", open_hostcall_mem, hostcall_works},
   };
 
