@@ -53,6 +53,17 @@ TEST_CASE("search.expand_dst.lib_platform") {
   CHECK(expand("$LIB", "") == "lib");
 }
 
+TEST_CASE("search.expand_dst.lib_set") {
+  // Hybrid mode sets glibc's value: ld.so's first default directory without
+  // the leading '/' (trailing slashes dropped; too long a value ignored).
+  staticdl::set_dst_lib("lib/x86_64-linux-gnu/");
+  CHECK(expand("/usr/$LIB/x") == "/usr/lib/x86_64-linux-gnu/x");
+  staticdl::set_dst_lib(std::string(300, 'a').c_str());
+  CHECK(expand("$LIB") == "lib/x86_64-linux-gnu");
+  staticdl::set_dst_lib("lib");
+  CHECK(expand("$LIB") == "lib");
+}
+
 TEST_CASE("search.expand_dst.plain") {
   CHECK(expand("") == "");
   CHECK(expand("/usr/lib") == "/usr/lib");
