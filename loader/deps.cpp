@@ -8,7 +8,7 @@ namespace {
 // the filtees placed before it).
 bool place_filtee(Vec<Module*>& l, Module* f, Module* filter, size_t* at, Vec<FilteeMove>* moves) {
   size_t k = l.index_of(f);
-  if (k < *at) return true;  // already found earlier: it stays
+  if (k <= *at) return true;  // already found earlier, or the filter itself (its own DT_FILTER): it stays
   if (k < l.size()) l.erase_at(k);
   else f->mark = false;  // new in the list: its dependencies still to place
   if (!l.insert_at(*at, f)) return false;
