@@ -339,6 +339,9 @@ void destroy(Module* m) {
   reg().modules.remove(m);
   forget_reldeps(m);
   reg().globals[m->ns].remove(m);
+  // An emptied namespace gives its storage back (the next one allocates
+  // anew, which robustness.fault then fails in turn).
+  if (m->ns && reg().globals[m->ns].empty()) reg().globals[m->ns] = Vec<Module*>();
   reg().init_order.remove(m);
   debug(DebugLibs, "unloaded file=%s", m->name.c_str());
   delete_module(m);
