@@ -13,6 +13,14 @@
 // binding sees, without its cost at every first call of a function that
 // was there all along. Data references (GLOB_DAT, ABS64) cannot wait, and
 // fail the dlopen in either mode, as in glibc.
+//
+// Why not every slot, as glibc defers them: the first call looks the
+// function up under the loader lock, which dlopen and dlclose hold while
+// constructors and destructors run. A destructor that joins a worker
+// thread making its first call to, say, pthread_cond_signal would then
+// deadlock; glibc's _dl_fixup takes no lock (it reads scopes that dlclose
+// frees only after every thread has left its lookups). Binding at dlopen
+// what exists keeps first calls rare: only functions nothing defined then.
 #pragma once
 
 #include <stdint.h>
