@@ -31,7 +31,7 @@ struct Segment {
 // a filtee just before its filter in every search list (deps.h).
 enum class DepKind : uint8_t { Needed, Filter, Auxiliary };
 struct DepName {
-  uint64_t name;  // string-table offset
+  uint32_t name;  // string-table offset (dynamic.cpp refuses larger ones)
   DepKind kind;
 };
 
