@@ -72,5 +72,18 @@ int main(int argc, char **argv) {
          FN(int (*)(void), h, "flt_value")());
   show_link_map(h);
   printf("dlclose libfltmix.so = %d\n", dlclose(h));
+
+  /* The filtee loaded first, on its own, then another object, then the
+   * filter, RTLD_GLOBAL: the global scope has the filtee before the filter,
+   * and the link map moves the filtee (loaded earlier) to just before it. */
+  u = must_open("libfltee.so", RTLD_NOW | RTLD_LOCAL);
+  a = must_open("libfltaux.so", RTLD_NOW | RTLD_LOCAL);
+  h = must_open("libflt.so", RTLD_NOW | RTLD_GLOBAL);
+  show_link_map(h);
+  printf("flt_value via RTLD_DEFAULT = %d\n", ((int (*)(void))dlsym(RTLD_DEFAULT, "flt_value"))());
+  printf("flt_only via RTLD_DEFAULT = %d\n", ((int (*)(void))dlsym(RTLD_DEFAULT, "flt_only"))());
+  printf("dlclose libflt.so = %d\n", dlclose(h));
+  printf("dlclose libfltaux.so = %d\n", dlclose(a));
+  printf("dlclose libfltee.so = %d\n", dlclose(u));
   return 0;
 }
