@@ -10,103 +10,61 @@ using namespace staticdl;
 
 namespace {
 
-// A graph of named modules; deps() adds DT_NEEDED edges, filters() filtees.
+// Modules a..h. edges: "x>y" (x needs y) and "x~y" (y is x's filtee),
+// separated by spaces and applied in order (each module's DT order).
 struct Graph {
   Module mods[8];
-  Module& operator[](char c) { return mods[c - 'a']; }
-  void deps(char m, const char* list) {
-    for (const char* p = list; *p; p++) REQUIRE((*this)[m].deps.push(&(*this)[*p]));
-  }
-  void filters(char m, const char* list) {
-    for (const char* p = list; *p; p++) {
-      REQUIRE((*this)[m].deps.push(&(*this)[*p]));
-      REQUIRE((*this)[m].filtees.push(&(*this)[*p]));
+  explicit Graph(const char* edges) {
+    for (const char* p = edges; p[0] && p[1] && p[2]; p += p[3] ? 4 : 3) {
+      Module& from = mods[p[0] - 'a'];
+      Module* to = &mods[p[2] - 'a'];
+      REQUIRE(from.deps.push(to));
+      if (p[1] == '~') REQUIRE(from.filtees.push(to));
     }
   }
-  std::string names(const Vec<Module*>& l) {
+  char name(const Module* m) const { return static_cast<char>('a' + (m - mods)); }
+  std::string names(const Vec<Module*>& l) const {
     std::string s;
-    for (Module* m : l) s += static_cast<char>('a' + (m - mods));
+    for (Module* m : l) s += name(m);
     return s;
   }
-  std::string search_list(char root, std::string* moved = nullptr) {
-    Vec<FilteeMove> moves;
-    REQUIRE(compute_bfs(&(*this)[root], &moves));
-    if (moved)
-      for (const FilteeMove& mv : moves) *moved += names_of(mv);
-    return names((*this)[root].bfs);
-  }
-  std::string names_of(const FilteeMove& mv) {
-    return std::string(1, static_cast<char>('a' + (mv.filtee - mods))) + ">" +
-           static_cast<char>('a' + (mv.filter - mods)) + " ";
-  }
+};
+
+struct Case {
+  const char* what;
+  const char* edges;
+  const char* list;   // a's search list
+  const char* moved;  // "filtee>filter " for each filtee placed
+};
+
+const Case kCases[] = {
+    {"plain breadth first", "a>b a>c b>d b>c c>d", "abcd", ""},
+    {"the root is a filter: its filtee first, the filtee's needs after the filter's", "a~b a>c b>d", "bacd", "b>a "},
+    {"filtees in their DT order", "a>b b~c b~d", "acdb", "c>b d>b "},
+    {"a filtee further down moves up", "a>b a>c b~c", "acb", "c>b "},
+    {"a filtee already earlier stays", "a>c a>b b~c", "acb", ""},
+    {"a filtee's filtee goes before it", "a>b b~c c~d", "adcb", "c>b d>c "},
+    {"a filter naming itself", "a>b b~b", "ab", ""},
 };
 
 }  // namespace
 
-TEST_CASE("deps.bfs.plain") {
-  Graph g;
-  g.deps('a', "bc");
-  g.deps('b', "dc");
-  g.deps('c', "d");
-  CHECK(g.search_list('a') == "abcd");
-}
-
-TEST_CASE("deps.bfs.filtee_before_its_filter") {
-  Graph g;
-  g.filters('a', "b");  // the root itself is a filter: its filtee comes first
-  g.deps('a', "c");
-  g.deps('b', "d");     // the filtee's dependencies after the filter's
-  std::string moved;
-  CHECK(g.search_list('a', &moved) == "bacd");
-  CHECK(moved == "b>a ");
-}
-
-TEST_CASE("deps.bfs.filtees_in_order") {
-  Graph g;
-  g.deps('a', "b");
-  g.filters('b', "cd");
-  CHECK(g.search_list('a') == "acdb");
-}
-
-TEST_CASE("deps.bfs.filtee_further_down_moves_up") {
-  Graph g;
-  g.deps('a', "bc");
-  g.filters('b', "c");  // c was appended after b: it moves before b
-  std::string moved;
-  CHECK(g.search_list('a', &moved) == "acb");
-  CHECK(moved == "c>b ");
-}
-
-TEST_CASE("deps.bfs.filtee_already_earlier_stays") {
-  Graph g;
-  g.deps('a', "cb");
-  g.filters('b', "c");  // c is before b already
-  std::string moved;
-  CHECK(g.search_list('a', &moved) == "acb");
-  CHECK(moved == "");
-}
-
-TEST_CASE("deps.bfs.filter_of_a_filtee") {
-  Graph g;
-  g.deps('a', "b");
-  g.filters('b', "c");
-  g.filters('c', "d");  // d goes before c, which is before b
-  CHECK(g.search_list('a') == "adcb");
-}
-
-TEST_CASE("deps.bfs.filter_naming_itself") {
-  Graph g;
-  g.deps('a', "b");
-  g.filters('b', "b");
-  CHECK(g.search_list('a') == "ab");
+TEST_CASE("deps.bfs") {
+  for (const Case& c : kCases) {
+    CAPTURE(c.what);
+    Graph g(c.edges);
+    Vec<FilteeMove> moves;
+    REQUIRE(compute_bfs(&g.mods[0], &moves));
+    CHECK(g.names(g.mods[0].bfs) == c.list);
+    std::string moved;
+    for (const FilteeMove& mv : moves) moved += std::string(1, g.name(mv.filtee)) + ">" + g.name(mv.filter) + " ";
+    CHECK(moved == c.moved);
+  }
 }
 
 TEST_CASE("deps.post_order") {
-  Graph g;
-  g.deps('a', "bc");
-  g.deps('b', "d");
-  g.filters('c', "d");
+  Graph g("a>b a>c b>d c~d");
   Vec<Module*> out;
-  REQUIRE(post_order(&g['a'], &out));
+  REQUIRE(post_order(&g.mods[0], &out));
   CHECK(g.names(out) == "dbca");
 }
