@@ -78,11 +78,7 @@ class Vec {
       if (data_[i] == v) return erase_at(i), true;
     return false;
   }
-  bool contains(const T& v) const {
-    for (size_t i = 0; i < size_; i++)
-      if (data_[i] == v) return true;
-    return false;
-  }
+  bool contains(const T& v) const { return index_of(v) != size_; }
   void clear() {
     while (size_) pop();
   }

@@ -181,8 +181,6 @@ struct SymbolTable {
   mutable MemoOwner memos_;
 };
 
-// Inputs for building a SymbolTable, all runtime addresses (bias applied)
-// taken from the dynamic section; any may be 0 when absent.
 // One version a DT_VERNEED entry requires of the dependency `file`.
 struct NeededVersion {
   const char* file;
@@ -198,6 +196,8 @@ bool for_each_needed_version(const SymbolTable& t, bool (*visit)(const NeededVer
 // against an object without version definitions.
 bool defines_version(const SymbolTable& t, const char* name, uint32_t hash);
 
+// Inputs for building a SymbolTable, all runtime addresses (bias applied)
+// taken from the dynamic section; any may be 0 when absent.
 struct SymbolTableInputs {
   uintptr_t symtab = 0, strtab = 0, gnu_hash = 0, sysv_hash = 0;
   uint64_t strsz = 0, syment = sizeof(Elf64_Sym);

@@ -3,9 +3,10 @@
 // reaches them:
 //   static host (the default): strong aliases dlopen, dlsym, dlclose,
 //     dlerror, dladdr, dlinfo, dl_iterate_phdr and dlvsym replace the
-//     stubs of static musl (dlmopen, which musl lacks, is added). They must all live in this one object: an
-//     archive member that defines only some of them collides with libc's
-//     dlerror object ("duplicate symbol: dlerror").
+//     stubs of static musl (dlmopen, which musl lacks, is added). They
+//     must all live in this one object: an archive member that defines
+//     only some of them collides with libc's dlerror object ("duplicate
+//     symbol: dlerror").
 //   hybrid (STATICDL_HYBRID, a dynamically linked glibc host): no aliases;
 //     the process keeps glibc's dlfcn, and only the modules staticdl loads
 //     bind dlopen & co. to these (as builtin overrides, lookup.h step 0),

@@ -54,8 +54,9 @@ class Checker {
 
   // loader/search.cpp search_library().
   std::string search(const std::string& name, const Obj& from, std::vector<std::string>* tried);
-  // loader/elf_reader.cpp read_elf(): class, machine, type.
+  // loader/registry.cpp load_dependency(): finds and opens one dependency.
   void load_dependency(const std::string& dep, Obj* m, bool auxiliary, std::vector<std::unique_ptr<Obj>>* all);
+  // loader/elf_reader.cpp read_elf(): class, machine, type.
   bool check_header(const Obj& m);
   void check_segments(const Obj& m, bool root);
   void check_relocs(const Obj& m);
