@@ -15,6 +15,11 @@ moment on the machine hits all loaders alike. Reported: the median and the
 min-max over rounds; a ratio is computed per round (the two processes ran
 back to back) and its median and min-max reported.
 
+Each real library also gets a floor row (bin/floor --all over the files
+glibc's dlopen maps for it: mapping and every relocated word, nothing
+else), and the loaders' times against it, including the part of each
+load above the floor, (loader - floor), staticdl's over glibc's.
+
 Real libraries (--hybrid-bindir) and the synthetic load cases also get a
 "staticdl+cache" row for dlopen: the same staticdl binary with the opt-in
 relocation cache (STATICDL_RELOC_CACHE=<a private directory made for the run,
@@ -51,8 +56,11 @@ class Bench:
 
 
 class Ratio:
-    def __init__(self, num, den, target=None, what="", metric="value"):
+    """num / den paired per round; with base: (num - base) / (den - base),
+    the part of each above base."""
+    def __init__(self, num, den, target=None, what="", metric="value", base=None):
         self.num, self.den, self.target, self.what, self.metric = num, den, target, what, metric
+        self.base = base
 
 
 def benchmarks(b, quick, cache_dir=None):
@@ -225,6 +233,7 @@ HYBRID_CASES = [
     ("real_sqlite3", "libsqlite3.so.0", lambda: find_system_lib("libsqlite3.so.0"), {}),
 ]
 HYBRID_METRICS = ("value", "faults", "minflt", "majflt", "objects", "rss_kb", "warm_ns")
+FLOOR_LOADER = "floor"
 # staticdl's opt-in relocation cache: the loader row that sets it, and its variable
 CACHE_LOADER, CACHE_ENV = "staticdl+cache", "STATICDL_RELOC_CACHE"
 
@@ -260,6 +269,10 @@ def hybrid_benchmarks(hb, cache_dir=None):
         for loader in ("staticdl", CACHE_LOADER):
             if loader in ids:
                 ratios += open_ratios(ids[loader], ids["glibc"], loader)
+        floor = floor_bench(hb, case, path, warm, [hosts["glibc"], "objects", path, warm], genv)
+        if floor:
+            out.append(floor)
+            ratios += floor_ratios(ids, floor.id)
     # 3. dlsym throughput over every defined symbol of libLLVM-14 (~44k):
     # through the handle, RTLD_DEFAULT, and misses (reported with the
     # synthetic dlsym rows).
@@ -274,6 +287,31 @@ def hybrid_benchmarks(hb, cache_dir=None):
                 ids[loader] = x.id
             ratios.append(Ratio(ids["staticdl"], ids["glibc"], 0.5, "staticdl/glibc"))
     return out, ratios, skipped, libs
+
+
+def floor_bench(hb, case, path, warm, objects_argv, env):
+    """The library's floor (perf/src/floor.c --all): the files glibc's
+    dlopen maps for it (`bench_hybrid objects`), mapped, their relocated
+    pages made private and every relocated word written; no lookups,
+    initializers or RELRO. None, with the reason printed, if the list or
+    the program is not at hand."""
+    prog = os.path.join(hb, "bin", "floor")
+    r = subprocess.run(objects_argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300,
+                       env=dict(os.environ, **env))
+    files = [l.split(" ", 1)[1] for l in r.stdout.splitlines() if l.startswith("object ")]
+    if not os.path.exists(prog) or r.returncode != 0 or not files:
+        why = "%s missing" % prog if not os.path.exists(prog) else "%s: %s" % (
+            " ".join(objects_argv), exit_text(r.returncode) if r.returncode else "no objects listed")
+        print("perf: no floor for %s: %s" % (case, why), file=sys.stderr, flush=True)
+        return None
+    return Bench("%s/%s/system" % (case, FLOOR_LOADER), case, FLOOR_LOADER, os.path.basename(path), "ms",
+                 [prog, "--all", warm] + files, metrics=("value", "pages", "relocations"), group="hybrid", bindir=hb)
+
+
+def floor_ratios(ids, floor):
+    """Each loader against the floor, and the loaders' time above it (no targets)."""
+    return [Ratio(ids["staticdl"], floor, None, "staticdl/floor"), Ratio(ids["glibc"], floor, None, "glibc/floor"),
+            Ratio(ids["staticdl"], ids["glibc"], None, "staticdl/glibc above the floor", base=floor)]
 
 
 def ratio_what(loader, den):
@@ -510,7 +548,7 @@ def main():
     if a.only:
         benches = [x for x in benches if a.only in x.id]
         keep = {x.id for x in benches}
-        ratios = [r for r in ratios if r.num in keep and r.den in keep]
+        ratios = [r for r in ratios if r.num in keep and r.den in keep and (not r.base or r.base in keep)]
     info = machine()
     chk = checks(a.bindir, a.quick) if a.bindir else {"relocations": {}, "tls_disassembly": {}}
     bad = [f for f, v in chk["tls_disassembly"].items() if not v["ok"]]
@@ -541,10 +579,14 @@ def main():
         num, den = byid[rt.num], byid[rt.den]
         # paired per round (a benchmark dropped by --keep-going has fewer rounds)
         dn = dict(zip(den.rounds, den.samples[rt.metric]))
-        per = [p / dn[k] for k, p in zip(num.rounds, num.samples[rt.metric]) if dn.get(k)]
+        bs = dict(zip(byid[rt.base].rounds, byid[rt.base].samples[rt.metric])) if rt.base else {}
+        per = [(p - bs[k]) / (dn[k] - bs[k]) if rt.base else p / dn[k]
+               for k, p in zip(num.rounds, num.samples[rt.metric])
+               if dn.get(k) and (not rt.base or (k in bs and dn[k] != bs[k]))]
         s = summary(per)
         passed = None if rt.target is None or s["median"] is None else s["median"] <= rt.target
-        rrows.append({"num": rt.num, "den": rt.den, "what": rt.what, "metric": rt.metric, "target": rt.target,
+        rrows.append({"num": rt.num, "den": rt.den, "base": rt.base, "what": rt.what, "metric": rt.metric,
+                      "target": rt.target,
                       "pass": passed, "group": num.group, **s, "samples": per})
 
     res = {"date": t0.isoformat(timespec="seconds"), "commit": source_version(),
@@ -621,7 +663,7 @@ def hybrid_table(res):
     """The real-library table (markdown, also printed on stdout)."""
     st = res["checks"].get("hybrid", {}).get("statistics", {})
     byid = {r["id"]: r for r in res["results"]}
-    rat = {(r["num"], r["metric"]): r for r in res["ratios"]}
+    rat = {(r["num"], r["metric"]): r for r in res["ratios"] if r["den"].split("/")[1] == "glibc" and not r.get("base")}
     o = ["| library (case) | objects loaded | relocations (staticdl statistics) | staticdl ms | glibc ms "
          "| ratio (paired) | target | result | faults staticdl | faults glibc |",
          "|---|---:|---|---:|---:|---:|---:|---|---:|---:|"]
@@ -646,6 +688,7 @@ def hybrid_table(res):
         o += cache_line(case, byid, rat)
     for case, why in res["checks"].get("hybrid", {}).get("skipped", {}).items():
         o.append("| (%s) | skipped: %s | | | | | | | | |" % (case, why))
+    o += floor_table(res, cases)
     envs = sorted({c.split(" bin/")[0] for k, c in res["commands"].items()
                    if "/glibc/" in k and "=" in c.split(" ")[0]})
     if envs:
@@ -654,6 +697,29 @@ def hybrid_table(res):
             "%s: `%s`" % (k.split("/")[0], c.split(" bin/")[0]) for k, c in res["commands"].items()
             if "/glibc/" in k and "=" in c.split(" ")[0]))
     return o + cache_note(res["checks"].get("hybrid", {}).get("reloc_cache")) + hybrid_status(res)
+
+
+def floor_table(res, cases):
+    """Each library's floor (floor_bench) and both loaders against it."""
+    byid = {r["id"]: r for r in res["results"]}
+    rows = []
+    for case in cases:
+        f_id = "%s/%s/system" % (case, FLOOR_LOADER)
+        if f_id not in byid:
+            continue
+        rat = {(r["what"]): r for r in res["ratios"] if r["den"] == f_id or r.get("base") == f_id}
+        rows.append("| %s | %s | %s | %s | %s | %s |" % (
+            case, mm(byid[f_id]), mm(byid.get(f_id + ":pages")), ratio_text(rat.get("staticdl/floor")),
+            ratio_text(rat.get("glibc/floor")), ratio_text(rat.get("staticdl/glibc above the floor"))))
+    if not rows:
+        return []
+    return ["", "The floor of each library (`floor --all`, perf/src/floor.c: the files glibc's dlopen maps for it, "
+            "mapped, the pages relocations write made private with `MADV_POPULATE_WRITE`, every relocated word "
+            "written; no symbol lookups, initializers, TLS or RELRO), in the same rounds; ratios paired per round. "
+            "\"Above the floor\": (staticdl - floor) / (glibc - floor), the part of a load each loader adds to the "
+            "floor.", "",
+            "| case | floor ms | pages made private | staticdl / floor | glibc / floor | above the floor: "
+            "staticdl / glibc |", "|---|---:|---:|---:|---:|---:|"] + rows
 
 
 def cache_line(case, byid, rat):

@@ -28,6 +28,14 @@
  * The library is not closed (libLLVM is NODELETE either way): the process
  * flushes stdout and leaves with _exit(), so no teardown runs.
  *
+ *   bench_hybrid objects <library> <warm-plugin>|-
+ *
+ * The files the dlopen of <library> maps (the objects dl_iterate_phdr
+ * reports after it and not before, with the same steps before it as
+ * `open`), one
+ * `object <path>` line each: what perf/src/floor.c --all loads for the
+ * library's floor.
+ *
  *   bench_hybrid dlsym <library> handle|default|miss <reps>
  *
  * dlsym throughput (issue: "every defined symbol of libLLVM-14"): the
@@ -89,24 +97,64 @@ static long count_objects(void) {
   return n;
 }
 
+/* The load addresses of the objects loaded now (at most 64), for `objects`. */
+struct loaded {
+  long n;
+  uintptr_t addr[64];
+};
+
+static int note_cb(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size;
+  struct loaded* l = data;
+  if (l->n < 64) l->addr[l->n++] = info->dlpi_addr;
+  return 0;
+}
+
+static int print_new_cb(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size;
+  const struct loaded* before = data;
+  for (long i = 0; i < before->n; i++)
+    if (before->addr[i] == info->dlpi_addr) return 0;
+  printf("object %s\n", info->dlpi_name);
+  return 0;
+}
+
 static int fail(const char* path) {
   const char* e = DLERROR();
   fprintf(stderr, "bench_hybrid (%s): %s: %s\n", LOADER, path, e ? e : "(no dlerror)");
   return 1;
 }
 
-static int cmd_open(const char* lib, const char* warm) {
-  double warm_ns = 0;
+/* What both hosts do before the measured dlopen (see the top): libgcc_s
+ * preloaded, then one dlopen+dlclose of `warm` ("-": none), timed into
+ * *warm_ns. Returns 0, or 1 with the error printed. */
+static int prepare(const char* warm, double* warm_ns) {
 #ifndef BENCH_STATICDL
   if (!dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL)) return fail("libgcc_s.so.1");
 #endif
-  if (strcmp(warm, "-") != 0) {
-    double w0 = now_ns();
-    void* w = DLOPEN(warm, RTLD_NOW | RTLD_LOCAL);
-    warm_ns = now_ns() - w0;
-    if (!w) return fail(warm);
-    DLCLOSE(w);
-  }
+  if (strcmp(warm, "-") == 0) return 0;
+  double w0 = now_ns();
+  void* w = DLOPEN(warm, RTLD_NOW | RTLD_LOCAL);
+  *warm_ns = now_ns() - w0;
+  if (!w) return fail(warm);
+  DLCLOSE(w);
+  return 0;
+}
+
+static int cmd_objects(const char* lib, const char* warm) {
+  double warm_ns = 0;
+  if (prepare(warm, &warm_ns) != 0) return 1;
+  struct loaded before = {0};
+  ITERATE(note_cb, &before);
+  if (!DLOPEN(lib, RTLD_NOW | RTLD_LOCAL)) return fail(lib);
+  ITERATE(print_new_cb, &before);
+  fflush(stdout);
+  _exit(0);
+}
+
+static int cmd_open(const char* lib, const char* warm) {
+  double warm_ns = 0;
+  if (prepare(warm, &warm_ns) != 0) return 1;
   long obj0 = count_objects();
   long long rss0 = status_kb("VmRSS");
   struct rusage u0, u1;
@@ -188,9 +236,11 @@ static int cmd_dlsym(const char* lib, const char* mode, long reps) {
 
 int main(int argc, char** argv) {
   if (argc == 4 && !strcmp(argv[1], "open")) return cmd_open(argv[2], argv[3]);
+  if (argc == 4 && !strcmp(argv[1], "objects")) return cmd_objects(argv[2], argv[3]);
   if (argc == 5 && !strcmp(argv[1], "dlsym")) return cmd_dlsym(argv[2], argv[3], atol(argv[4]));
   fprintf(stderr,
           "usage: bench_hybrid open <library> <warm-plugin>|-\n"
+          "       bench_hybrid objects <library> <warm-plugin>|-\n"
           "       bench_hybrid dlsym <library> handle|default|miss <reps>  (see perf/hybrid/bench_hybrid.c)\n");
   return 2;
 }
