@@ -65,7 +65,7 @@ Status take_tag(const char* name, const Elf64_Dyn& d, Module& m) {
     case DT_FILTER:
     case DT_AUXILIARY: {
       DepKind k = d.d_tag == DT_NEEDED ? DepKind::Needed : d.d_tag == DT_FILTER ? DepKind::Filter : DepKind::Auxiliary;
-      if (v > UINT32_MAX) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", name);
+      if (v > UINT32_MAX) return fail(Errc::BadElf, "%s: %s string offset out of range", name, dep_tag_name(k));
       if (!y.needed.push(DepName{static_cast<uint32_t>(v), k}))
         return fail(Errc::NoMemory, "%s: cannot allocate memory", name);
       break;

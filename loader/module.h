@@ -30,6 +30,10 @@ struct Segment {
 // (DT_FILTER: must load; DT_AUXILIARY: may be missing). glibc's ld.so puts
 // a filtee just before its filter in every search list (deps.h).
 enum class DepKind : uint8_t { Needed, Filter, Auxiliary };
+// The tag a dependency name came from: "DT_NEEDED", "DT_FILTER", "DT_AUXILIARY".
+inline const char* dep_tag_name(DepKind k) {
+  return k == DepKind::Needed ? "DT_NEEDED" : k == DepKind::Filter ? "DT_FILTER" : "DT_AUXILIARY";
+}
 struct DepName {
   uint32_t name;  // string-table offset (dynamic.cpp refuses larger ones)
   DepKind kind;

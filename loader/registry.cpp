@@ -233,7 +233,7 @@ bool find_dependency(const Module& m, const char* file, const SymbolTable** syms
 // out, without an error.
 Status load_dependency(Module* m, const DepName& n, Vec<Module*>& fresh) {
   const char* dep = m->str(n.name);
-  if (!dep) return fail(Errc::BadElf, "%s: DT_NEEDED string offset out of range", m->name.c_str());
+  if (!dep) return fail(Errc::BadElf, "%s: %s string offset out of range", m->name.c_str(), dep_tag_name(n.kind));
   if (n.kind != DepKind::Needed)
     debug(DebugLibs, "load auxiliary object=%s requested by file=%s", dep, m->name.c_str());
   if (host_provides_library(dep)) return m->needs_host = true, Status::ok();

@@ -617,6 +617,14 @@ MUT(dyn_unknown_tag) { Elf64_Dyn *d = dyn(e, DT_RELACOUNT); return d ? (d->d_tag
 /* String-table offsets. */
 #define BADSTR 0x0fffffffull
 MUT(dyn_needed_str) { Elf64_Dyn *d = dyn(e, DT_NEEDED); return d ? (d->d_un.d_val = BADSTR, 0) : -1; }
+MUT(dyn_filter_str) { /* a DT_NEEDED made a DT_FILTER, out of range */
+  Elf64_Dyn *d = dyn(e, DT_NEEDED);
+  return d ? (d->d_tag = DT_FILTER, d->d_un.d_val = BADSTR, 0) : -1;
+}
+MUT(dyn_auxiliary_str) { /* a DT_NEEDED made a DT_AUXILIARY, out of range */
+  Elf64_Dyn *d = dyn(e, DT_NEEDED);
+  return d ? (d->d_tag = DT_AUXILIARY, d->d_un.d_val = BADSTR, 0) : -1;
+}
 MUT(dyn_soname_str) { Elf64_Dyn *d = dyn(e, DT_SONAME); return d ? (d->d_un.d_val = BADSTR, 0) : -1; }
 MUT(dyn_runpath_str) { Elf64_Dyn *d = dyn(e, DT_RUNPATH); return d ? (d->d_un.d_val = BADSTR, 0) : -1; }
 MUT(dyn_needed_strsz) { /* exactly one past the end */
@@ -959,6 +967,8 @@ static const Mutation kMutations[] = {
     {"dyn-unknown-tag", G, dyn_unknown_tag},
     {"dyn-needed-str", "gnu,glibc", dyn_needed_str},
     {"dyn-needed-strsz", G, dyn_needed_strsz},
+    {"dyn-filter-str", "gnu,glibc", dyn_filter_str},
+    {"dyn-auxiliary-str", "gnu,glibc", dyn_auxiliary_str},
     {"dyn-soname-str", "gnu,glibc", dyn_soname_str},
     {"dyn-runpath-str", "gnu,glibc", dyn_runpath_str},
 
