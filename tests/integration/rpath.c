@@ -3,6 +3,9 @@
  *     the object that loaded it, and on up (librh_top.so's DT_RPATH finds
  *     librh_mid.so's dependency);
  *   - DT_RUNPATH applies to the object's own dependencies only;
+ *   - an object with both DT_RUNPATH and DT_RPATH has no DT_RPATH at all,
+ *     also for the objects it loads (libra_top.so's DT_RPATH would find
+ *     libra_mid.so's dependency);
  *   - a plugin's dlopen() searches its DT_RPATH for the object, but the
  *     object's own dependencies do not inherit it (glibc drops the caller
  *     as the loader: __RTLD_CALLMAP);
@@ -69,6 +72,7 @@ int main(int argc, char **argv) {
   test_init(argc, argv);
   call("librh_top.so", "rh_top");
   call("librn_top.so", "rn_top");
+  call("libra_top.so", "ra_top");
 
   void *opener = must_open("librp_opener.so", RTLD_NOW);
   void *dyn = FN(OpenFn, opener, "rp_open")("libro_dyn.so");
