@@ -20,6 +20,15 @@ Vec<OwnedStr>& configured_dirs() {
   return dirs;
 }
 
+// `path` lies in one of the configured (default) directories, or below one.
+bool in_configured_dir(const char* path) {
+  for (const OwnedStr& d : configured_dirs()) {
+    size_t n = strlen(d.c_str());
+    if (!strncmp(path, d.c_str(), n) && path[n] == '/') return true;
+  }
+  return false;
+}
+
 bool starts_with(const char* s, const char* p) { return strncmp(s, p, strlen(p)) == 0; }
 
 bool identifier_char(char c) {
@@ -59,15 +68,55 @@ bool is_host_library(const char* name) {
   return starts_with(base, "ld-linux") || starts_with(base, "ld-musl");
 }
 
-bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out) {
+OriginRule origin_rule(bool program) {
+  if (!secure_mode()) return OriginRule::Anywhere;
+  return program ? OriginRule::LeadingTrusted : OriginRule::Leading;
+}
+
+namespace {
+
+// glibc's is_trusted_path_normalize: `path` with "//", "/./" and "/../"
+// resolved lies in a configured directory or below one.
+bool in_trusted_dir(const char* path) {
+  char norm[4096];
+  size_t w = 0;
+  for (const char* p = path; *p && w + 2 < sizeof norm;) {
+    if (p[0] == '/' && p[1] == '.' && p[2] == '.' && (p[3] == '/' || !p[3])) {
+      while (w > 0 && norm[--w] != '/') {
+      }
+      p += 3;
+    } else if (p[0] == '/' && p[1] == '.' && (p[2] == '/' || !p[2])) {
+      p += 2;
+    } else if (p[0] == '/' && w > 0 && norm[w - 1] == '/') {
+      p++;
+    } else {
+      norm[w++] = *p++;
+    }
+  }
+  if (w == 0 || norm[w - 1] != '/') norm[w++] = '/';
+  norm[w] = 0;
+  return in_configured_dir(norm);
+}
+
+// $ORIGIN at s (n characters) in the string `in` may be expanded.
+bool origin_allowed(const char* in, const char* s, size_t n, OriginRule rule) {
+  if (rule == OriginRule::Anywhere) return true;
+  return rule != OriginRule::Never && s == in && (s[n] == 0 || s[n] == '/');
+}
+
+}  // namespace
+
+bool expand_dst(const char* in, const char* origin, OriginRule rule, OwnedStr* out) {
   char buf[4096];
   size_t o = 0;
+  bool trust = false;  // the result must lie in a trusted directory
   for (const char* s = in; *s;) {
     const char* rep = nullptr;
     size_t n = 0;
     if ((n = match_var(s, "ORIGIN"))) {
-      if (secure || !origin || !*origin) return false;
+      if (!origin_allowed(in, s, n, rule) || !origin || !*origin) return false;
       rep = origin;
+      trust = rule == OriginRule::LeadingTrusted;
     } else if ((n = match_var(s, "LIB"))) {
       rep = g_dst_lib;
     } else if ((n = match_var(s, "PLATFORM"))) {
@@ -82,6 +131,8 @@ bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out) 
       buf[o++] = *s++;
     }
   }
+  buf[o] = 0;
+  if (trust && !in_trusted_dir(buf)) return false;
   return OwnedStr::make(buf, o, out);
 }
 
@@ -122,12 +173,11 @@ static bool try_dir(const char* dir, const char* name, const Hwcaps* hw, const c
 }
 
 // Calls fn(dir) for each element of a list separated by any of `seps`,
-// after expansion ($ORIGIN is `origin`); an empty element is the current
-// directory. Stops when fn returns true.
+// after expansion ($ORIGIN is `origin`, under `rule`); an empty element is
+// the current directory. Stops when fn returns true.
 template <typename Fn>
-static bool for_each_element(const char* list, const char* seps, const char* origin, Fn fn) {
+static bool for_each_element(const char* list, const char* seps, const char* origin, OriginRule rule, Fn fn) {
   if (!list) return false;
-  bool secure = secure_mode();
   char elem[4096];
   for (const char* s = list;;) {
     size_t n = strcspn(s, seps);
@@ -135,20 +185,11 @@ static bool for_each_element(const char* list, const char* seps, const char* ori
       memcpy(elem, s, n);
       elem[n] = 0;
       OwnedStr dir;
-      if (expand_dst(n ? elem : ".", origin, secure, &dir) && fn(dir.c_str())) return true;
+      if (expand_dst(n ? elem : ".", origin, rule, &dir) && fn(dir.c_str())) return true;
     }
     if (!s[n]) return false;
     s += n + 1;
   }
-}
-
-// `path` lies in one of the configured (default) directories.
-static bool in_configured_dir(const char* path) {
-  for (const OwnedStr& d : configured_dirs()) {
-    size_t n = strlen(d.c_str());
-    if (!strncmp(path, d.c_str(), n) && path[n] == '/') return true;
-  }
-  return false;
 }
 
 // Hybrid mode: the file ld.so.cache names, if any; with DF_1_NODEFLIB not
@@ -172,25 +213,26 @@ const char* program_origin() {
   return origin.c_str();
 }
 
-// The search order (search.h): list(list, separators, origin, what) for
-// each path list (the environment's split at ':' or ';', as ld.so splits
-// LD_LIBRARY_PATH), and cache() (ld.so.cache, hybrid mode) before the
-// configured directories. Stops when one returns true.
+// The search order (search.h): list(list, separators, origin, rule, what)
+// for each path list (the environment's split at ':' or ';', as ld.so
+// splits LD_LIBRARY_PATH), and cache() (ld.so.cache, hybrid mode) before
+// the configured directories. Stops when one returns true.
 template <typename ListFn, typename CacheFn>
 static bool for_each_source(const SearchFrom& from, ListFn list, CacheFn cache) {
   if (!from.runpath)
     for (const RpathList& r : from.rpaths)
-      if (list(r.list, ":", r.origin, "RPATH")) return true;
-  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), ":;", from.origin, "STATICDL_LIBRARY_PATH")) return true;
+      if (list(r.list, ":", r.origin, origin_rule(r.program), "RPATH")) return true;
+  OriginRule env = secure_mode() ? OriginRule::Never : OriginRule::Anywhere;
+  if (list(safe_getenv("STATICDL_LIBRARY_PATH"), ":;", from.origin, env, "STATICDL_LIBRARY_PATH")) return true;
   // LD_LIBRARY_PATH's $ORIGIN is the program's directory, as ld.so expands it.
   const SystemScope* sys = system_scope();
   const char* llp = sys && sys->library_path ? sys->library_path() : nullptr;
-  if (llp && list(llp, ":;", strchr(llp, '$') ? program_origin() : nullptr, "LD_LIBRARY_PATH")) return true;
-  if (list(from.runpath, ":", from.origin, "RUNPATH")) return true;
+  if (llp && list(llp, ":;", strchr(llp, '$') ? program_origin() : nullptr, env, "LD_LIBRARY_PATH")) return true;
+  if (list(from.runpath, ":", from.origin, origin_rule(from.program), "RUNPATH")) return true;
   if (cache()) return true;
   if (!from.nodeflib)
     for (const OwnedStr& d : configured_dirs())
-      if (list(d.c_str(), ":", nullptr, "configured")) return true;
+      if (list(d.c_str(), ":", nullptr, OriginRule::Anywhere, "configured")) return true;
   return false;
 }
 
@@ -200,7 +242,7 @@ static bool for_each_source(const SearchFrom& from, ListFn list, CacheFn cache) 
 static bool try_given_path(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
   if (!strchr(name, '$')) return try_path(name, ctx);
   OwnedStr path;
-  return expand_dst(name, from.origin, secure_mode(), &path) && try_path(path.c_str(), ctx);
+  return expand_dst(name, from.origin, origin_rule(from.program), &path) && try_path(path.c_str(), ctx);
 }
 
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx) {
@@ -208,16 +250,16 @@ bool search_library(const char* name, const SearchFrom& from, TryPath try_path, 
   debug(DebugLibs, "find library=%s", name);
   const SystemScope* sys = system_scope();
   const Hwcaps* hw = sys && sys->hwcaps ? sys->hwcaps() : nullptr;
-  auto list = [&](const char* l, const char* seps, const char* origin, const char* what) {
-    return for_each_element(l, seps, origin,
+  auto list = [&](const char* l, const char* seps, const char* origin, OriginRule rule, const char* what) {
+    return for_each_element(l, seps, origin, rule,
                             [&](const char* dir) { return try_dir(dir, name, hw, what, try_path, ctx); });
   };
   return for_each_source(from, list, [&] { return sys && search_cache(name, hw, from.nodeflib, try_path, ctx); });
 }
 
-bool list_dirs(const char* list, const char* seps, const char* origin, Vec<OwnedStr>* out) {
+bool list_dirs(const char* list, const char* seps, const char* origin, OriginRule rule, Vec<OwnedStr>* out) {
   bool ok = true;
-  for_each_element(list, seps, origin, [&](const char* dir) {
+  for_each_element(list, seps, origin, rule, [&](const char* dir) {
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     OwnedStr d;
@@ -230,9 +272,9 @@ bool list_dirs(const char* list, const char* seps, const char* origin, Vec<Owned
 }
 
 void search_dirs(const SearchFrom& from, DirFn fn, void* ctx) {
-  for_each_source(from, [&](const char* l, const char* seps, const char* origin, const char*) {
+  for_each_source(from, [&](const char* l, const char* seps, const char* origin, OriginRule rule, const char*) {
     Vec<OwnedStr> dirs;  // a directory once per list, as glibc's lists hold it
-    (void)list_dirs(l, seps, origin, &dirs);
+    (void)list_dirs(l, seps, origin, rule, &dirs);
     for (const OwnedStr& d : dirs) fn(d.c_str(), ctx);
     return false;
   }, [] { return false; });
@@ -242,17 +284,20 @@ bool search_from(const Module* m, SearchFrom* out) {
   const HostPaths& host = host_paths();
   out->runpath = m ? (m->dyn.has_runpath ? m->str(m->dyn.runpath) : nullptr) : host.runpath;
   out->origin = m ? m->origin.c_str() : program_origin();
+  out->program = !m;
   out->nodeflib = m ? (m->dyn.flags_1 & DF_1_NODEFLIB) != 0 : host.nodeflib;
   if (out->runpath) return true;  // no DT_RPATH at all then
   for (const Module* l = m; l; l = l->loader)
     if (l->dyn.has_rpath && !l->dyn.has_runpath && !out->rpaths.push(RpathList{l->str(l->dyn.rpath), l->origin.c_str()}))
       return false;
-  return !host.rpath || out->rpaths.push(RpathList{host.rpath, program_origin()});
+  return !host.rpath || out->rpaths.push(RpathList{host.rpath, program_origin(), true});
 }
 
 bool add_search_dir(const char* dir) {
   OwnedStr s;
   return OwnedStr::make(dir, &s) && configured_dirs().push(std::move(s));
 }
+
+void clear_search_dirs_for_tests() { configured_dirs().clear(); }
 
 }  // namespace staticdl

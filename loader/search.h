@@ -17,10 +17,9 @@
 // ld.so splits LD_LIBRARY_PATH); an empty element means the current
 // directory. In hybrid mode, DIR/glibc-hwcaps/<name>/ for each of the CPU's
 // subdirectory names comes before each DIR, and ld.so.cache's entries for
-// such builds count (hwcaps.h). $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are expanded; under
-// AT_SECURE an element that uses $ORIGIN is skipped, and so is an
-// LD_LIBRARY_PATH element that does (ld.so would expand it to the
-// executable's directory).
+// such builds count (hwcaps.h). $ORIGIN (or ${ORIGIN}), $LIB and $PLATFORM are
+// expanded; under AT_SECURE an element may use $ORIGIN only as glibc allows
+// (OriginRule below), else it is skipped.
 //
 // The C library names (libc.so, libc.so.6, libm.so.6, libpthread.so.0,
 // libdl.so.2, librt.so.1, ld-linux*, ld-musl*, ...) are provided by the
@@ -38,11 +37,22 @@ namespace staticdl {
 // library that the host itself provides.
 bool is_host_library(const char* name);
 
+// Where $ORIGIN may expand (glibc's _dl_dst_substitute). Without AT_SECURE:
+// anywhere. Under AT_SECURE: only where it starts the string and a '/' or
+// the string's end follows (a string using it elsewhere is dropped); in
+// the program's own strings (its DT_RPATH and DT_RUNPATH, its dlopen()
+// names) the expanded string must also lie in one of the configured
+// (default) directories or below one, glibc's trusted directories; in an
+// environment search path, never.
+enum class OriginRule : uint8_t { Anywhere, Leading, LeadingTrusted, Never };
+// The rule for the program's strings (`program`) or an object's, in this process.
+OriginRule origin_rule(bool program);
+
 // Expands $ORIGIN/${ORIGIN}, $LIB/${LIB}, $PLATFORM/${PLATFORM} in `in`
 // (glibc's rules: "$ORIGINx" is no variable; any other '$' stays as it is).
-// Returns false when $ORIGIN is used but `origin` is null/empty or the
-// process is AT_SECURE, or on no memory; the element is then skipped.
-bool expand_dst(const char* in, const char* origin, bool secure, OwnedStr* out);
+// Returns false when $ORIGIN is used but `origin` is null/empty or `rule`
+// refuses it, or on no memory; the element is then skipped.
+bool expand_dst(const char* in, const char* origin, OriginRule rule, OwnedStr* out);
 
 // What $LIB expands to: "lib", unless set (hybrid mode: glibc's, which is
 // its build's slibdir without the leading '/', so ld.so's first default
@@ -62,6 +72,7 @@ bool origin_of(const char* path, OwnedStr* out);
 struct RpathList {
   const char* list;
   const char* origin;
+  bool program = false;  // the program's own (OriginRule)
 };
 
 // Search context of the object whose DT_NEEDED (or dlopen call) asks
@@ -70,6 +81,7 @@ struct SearchFrom {
   Vec<RpathList> rpaths;          // step 1, in order (unused with a runpath)
   const char* runpath = nullptr;  // DT_RUNPATH string, or null
   const char* origin = nullptr;   // $ORIGIN of the requester
+  bool program = false;           // the requester is the program (OriginRule)
   bool nodeflib = false;          // DF_1_NODEFLIB
 };
 
@@ -85,9 +97,10 @@ using TryPath = bool (*)(const char* path, void* ctx);
 bool search_library(const char* name, const SearchFrom& from, TryPath try_path, void* ctx);
 
 // The directories of a path list split at any of `seps`, as glibc keeps
-// them: expanded ($ORIGIN is `origin`), an empty element ".", trailing
-// slashes removed, each once; appended to *out. False on no memory.
-bool list_dirs(const char* list, const char* seps, const char* origin, Vec<OwnedStr>* out);
+// them: expanded ($ORIGIN is `origin`, under `rule`), an empty element
+// ".", trailing slashes removed, each once; appended to *out. False on no
+// memory.
+bool list_dirs(const char* list, const char* seps, const char* origin, OriginRule rule, Vec<OwnedStr>* out);
 
 // Calls fn(dir, ctx) for each directory search_library() tries, in its
 // order, without ld.so.cache and glibc-hwcaps subdirectories, trailing
@@ -101,5 +114,7 @@ const char* program_origin();
 
 // staticdl_add_search_dir(); returns false on no memory.
 bool add_search_dir(const char* dir);
+// Tests only: forget every configured directory.
+void clear_search_dirs_for_tests();
 
 }  // namespace staticdl

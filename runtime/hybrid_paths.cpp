@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug.h"
 #include "host.h"
 #include "runtime.h"
 #include "search.h"
@@ -60,7 +61,9 @@ bool add_ldso_defaults() {
   Vec<OwnedStr> rpath, env;
   const SystemScope* sys = system_scope();
   const char* origin = program_origin();
-  if (!list_dirs(host_paths().rpath, ":", origin, &rpath) || !list_dirs(sys->library_path(), ":;", origin, &env))
+  OriginRule env_rule = secure_mode() ? OriginRule::Never : OriginRule::Anywhere;
+  if (!list_dirs(host_paths().rpath, ":", origin, origin_rule(true), &rpath) ||
+      !list_dirs(sys->library_path(), ":;", origin, env_rule, &env))
     return false;
   Dl_serinfo* si = ldso_search_info();
   unsigned i = 0;

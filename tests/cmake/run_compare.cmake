@@ -1,10 +1,16 @@
 # cmake -DEXE=<program> -DARGS=<;-list> -DEXPECTED=<file> [-DACTUAL=<file>] [-DEMULATOR=<qemu>]
-#       -P run_compare.cmake
+#       [-DSETUID=TRUE] -P run_compare.cmake
 #
 # Runs EXE with ARGS, and fails unless it exits with 0 and its stdout equals
 # EXPECTED byte for byte. On a mismatch prints a unified diff (expected vs
 # actual), the exit status and stderr. EMULATOR (a cross build's
 # CMAKE_CROSSCOMPILING_EMULATOR) runs EXE when set.
+#
+# SETUID: runs a setuid-root copy of EXE (next to ACTUAL) as user and group
+# 65534 with setpriv, so that the kernel sets AT_SECURE. Where that cannot
+# be arranged (not root, no setpriv, an emulator, which would be the
+# program exec'd) prints "SKIPPED: <why>" and stops: the test's
+# SKIP_REGULAR_EXPRESSION.
 foreach(v EXE EXPECTED)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "run_compare.cmake: ${v} not set")
@@ -15,8 +21,33 @@ if(NOT ACTUAL)
   set(ACTUAL "${CMAKE_CURRENT_BINARY_DIR}/${_name}.actual")
 endif()
 
+set(run ${EMULATOR} "${EXE}")
+if(SETUID)
+  execute_process(COMMAND id -u OUTPUT_VARIABLE uid OUTPUT_STRIP_TRAILING_WHITESPACE)
+  find_program(SETPRIV setpriv)
+  set(why "")
+  if(EMULATOR)
+    set(why "a setuid program run by ${EMULATOR} is not itself exec'd setuid")
+  elseif(NOT uid STREQUAL "0")
+    set(why "not running as root (uid ${uid}): no setuid-root copy can be made")
+  elseif(NOT SETPRIV)
+    set(why "setpriv (util-linux) not found")
+  endif()
+  if(why)
+    message("SKIPPED: ${why}")
+    return()
+  endif()
+  get_filename_component(_name "${EXE}" NAME)
+  set(copy_dir "${ACTUAL}.setuid")
+  file(REMOVE_RECURSE "${copy_dir}")
+  file(COPY "${EXE}" DESTINATION "${copy_dir}"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE
+                        SETUID)
+  set(run "${SETPRIV}" --reuid=65534 --regid=65534 --clear-groups "${copy_dir}/${_name}")
+endif()
+
 execute_process(
-  COMMAND ${EMULATOR} "${EXE}" ${ARGS}
+  COMMAND ${run} ${ARGS}
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
   RESULT_VARIABLE rc

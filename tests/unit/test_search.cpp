@@ -13,9 +13,9 @@ using namespace staticdl;
 namespace {
 
 // expand_dst as a string; "<false>" when it refuses.
-std::string expand(const char* in, const char* origin = "/opt/app/lib", bool secure = false) {
+std::string expand(const char* in, const char* origin = "/opt/app/lib", OriginRule rule = OriginRule::Anywhere) {
   OwnedStr out;
-  if (!expand_dst(in, origin, secure, &out)) return "<false>";
+  if (!expand_dst(in, origin, rule, &out)) return "<false>";
   return out.c_str();
 }
 
@@ -87,14 +87,48 @@ TEST_CASE("search.expand_dst.unknown_kept") {
 }
 
 TEST_CASE("search.expand_dst.refusals") {
-  // $ORIGIN needs an origin, and is refused in secure mode.
+  // $ORIGIN needs an origin; an environment path may not use it in secure mode.
   CHECK(expand("$ORIGIN", nullptr) == "<false>");
   CHECK(expand("$ORIGIN", "") == "<false>");
-  CHECK(expand("$ORIGIN/x", "/opt", true) == "<false>");
-  CHECK(expand("${ORIGIN}/x", "/opt", true) == "<false>");
+  CHECK(expand("$ORIGIN/x", "/opt", OriginRule::Never) == "<false>");
+  CHECK(expand("${ORIGIN}/x", "/opt", OriginRule::Never) == "<false>");
   // Secure mode does not affect the other tokens.
-  CHECK(expand("/usr/$LIB", "/opt", true) == "/usr/lib");
-  CHECK(expand("/plain", "/opt", true) == "/plain");
+  for (OriginRule r : {OriginRule::Leading, OriginRule::LeadingTrusted, OriginRule::Never}) {
+    CHECK(expand("/usr/$LIB", "/opt", r) == "/usr/lib");
+    CHECK(expand("/plain", "/opt", r) == "/plain");
+  }
+}
+
+TEST_CASE("search.expand_dst.secure") {
+  // glibc's _dl_dst_substitute under AT_SECURE: $ORIGIN only where it
+  // starts the string and a '/' or the end follows.
+  const OriginRule lead = OriginRule::Leading;
+  CHECK(expand("$ORIGIN", "/opt", lead) == "/opt");
+  CHECK(expand("$ORIGIN/x", "/opt", lead) == "/opt/x");
+  CHECK(expand("${ORIGIN}/x", "/opt", lead) == "/opt/x");
+  CHECK(expand("${ORIGIN}", "/opt", lead) == "/opt");
+  CHECK(expand("/a/$ORIGIN", "/opt", lead) == "<false>");
+  CHECK(expand("$ORIGIN/a/$ORIGIN", "/opt", lead) == "<false>");
+  CHECK(expand("${ORIGIN}x", "/opt", lead) == "<false>");
+  CHECK(expand("$ORIGINx", "/opt", lead) == "$ORIGINx");  // no variable
+  // The program's strings: the result must also lie in a configured
+  // directory (glibc's trusted ones) or below one, after "..", "." and
+  // "//" are resolved.
+  const OriginRule prog = OriginRule::LeadingTrusted;
+  clear_search_dirs_for_tests();
+  CHECK(expand("$ORIGIN/x", "/usr/lib", prog) == "<false>");  // nothing is trusted
+  REQUIRE(add_search_dir("/usr/lib"));
+  CHECK(expand("$ORIGIN", "/usr/lib", prog) == "/usr/lib");
+  CHECK(expand("$ORIGIN/x", "/usr/lib", prog) == "/usr/lib/x");
+  CHECK(expand("$ORIGIN/x", "/usr/lib/sub", prog) == "/usr/lib/sub/x");
+  CHECK(expand("$ORIGIN/x", "/usr/lib/./a//b", prog) == "/usr/lib/./a//b/x");
+  CHECK(expand("$ORIGIN/../x", "/usr/lib", prog) == "<false>");  // /usr/x
+  CHECK(expand("$ORIGIN/../lib/x", "/usr/lib", prog) == "/usr/lib/../lib/x");
+  CHECK(expand("$ORIGIN/x", "/usr/libexec", prog) == "<false>");
+  CHECK(expand("$ORIGIN/x", "/opt", prog) == "<false>");
+  CHECK(expand("/a/$ORIGIN", "/usr/lib", prog) == "<false>");
+  CHECK(expand("/opt/$LIB", "/usr/lib", prog) == "/opt/lib");  // no $ORIGIN: no check
+  clear_search_dirs_for_tests();
 }
 
 TEST_CASE("search.expand_dst.non_token_characters") {

@@ -1,4 +1,4 @@
-// AT_SECURE: environment search paths, $ORIGIN and the relocation cache are ignored.
+// AT_SECURE: environment search paths and the relocation cache are ignored, $ORIGIN restricted.
 #include <doctest/doctest.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +21,35 @@ bool record(const char* path, void* ctx) {
 }
 }  // namespace
 
-TEST_CASE("secure mode ignores STATICDL_LIBRARY_PATH and $ORIGIN") {
+TEST_CASE("secure mode ignores STATICDL_LIBRARY_PATH and restricts $ORIGIN") {
   setenv("STATICDL_LIBRARY_PATH", "/env/dir", 1);
   SearchFrom from;
-  from.runpath = "$ORIGIN/sub:/fixed";
+  from.runpath = "$ORIGIN/sub:/x$ORIGIN:/fixed";
   from.origin = "/plugins";
 
   Tried normal;
   search_library("libx.so", from, record, &normal);
-  REQUIRE(normal.n == 3);
+  REQUIRE(normal.n == 4);
   CHECK(strcmp(normal.paths[0], "/env/dir/libx.so") == 0);
   CHECK(strcmp(normal.paths[1], "/plugins/sub/libx.so") == 0);
-  CHECK(strcmp(normal.paths[2], "/fixed/libx.so") == 0);
+  CHECK(strcmp(normal.paths[2], "/x/plugins/libx.so") == 0);
+  CHECK(strcmp(normal.paths[3], "/fixed/libx.so") == 0);
 
+  // An object's $ORIGIN counts only at the start of an element (glibc).
   g_force_secure_for_tests = true;
   CHECK(safe_getenv("STATICDL_LIBRARY_PATH") == nullptr);
   Tried secure;
   search_library("libx.so", from, record, &secure);
+  // The program's: only in a trusted (configured) directory; none is here.
+  from.program = true;
+  Tried program;
+  search_library("libx.so", from, record, &program);
   g_force_secure_for_tests = false;
-  REQUIRE(secure.n == 1);
-  CHECK(strcmp(secure.paths[0], "/fixed/libx.so") == 0);
+  REQUIRE(secure.n == 2);
+  CHECK(strcmp(secure.paths[0], "/plugins/sub/libx.so") == 0);
+  CHECK(strcmp(secure.paths[1], "/fixed/libx.so") == 0);
+  REQUIRE(program.n == 1);
+  CHECK(strcmp(program.paths[0], "/fixed/libx.so") == 0);
   unsetenv("STATICDL_LIBRARY_PATH");
 }
 
