@@ -101,6 +101,48 @@ bool prepare_got(Module& m) {
   _exit(127);
 }
 
+// m.lazy_bound[index] = bound, the table made at the first deferred slot.
+bool record_bound(Module& m, uint64_t index, uintptr_t bound) {
+  size_t n = m.dyn.pltrelsz / sizeof(Elf64_Rela);
+  if (index >= n) return false;
+  if (m.lazy_bound.size() < n) {
+    if (!m.lazy_bound.reserve(n)) return false;
+    while (m.lazy_bound.size() < n) (void)m.lazy_bound.push(0);
+  }
+  m.lazy_bound[index] = bound;
+  return true;
+}
+
+// The DT_JMPREL entry `index` of m names a PLT slot that may be patched.
+const Elf64_Rela* plt_entry(const Module& m, uint64_t index) {
+  if (index >= m.dyn.pltrelsz / sizeof(Elf64_Rela)) return nullptr;
+  const Elf64_Rela* r = reinterpret_cast<const Elf64_Rela*>(m.dyn.jmprel) + index;
+  bool ok = ELF64_R_TYPE(r->r_info) == Arch::R_JUMP_SLOT && writable_for_good(m, m.bias + r->r_offset, 8);
+  return ok ? r : nullptr;
+}
+
+uintptr_t patch(const Module& m, const Elf64_Rela& r, uintptr_t v) {
+  __atomic_store_n(reinterpret_cast<uintptr_t*>(m.bias + r.r_offset), v, __ATOMIC_RELEASE);
+  return v;
+}
+
+// With the loader lock held: glibc's _dl_fixup, the lookup in the scope as it is now.
+uintptr_t fixup_locked(Module* m, uint64_t index) {
+  const Elf64_Rela* r = is_loaded_module(m) && !is_host_handle(m) ? plt_entry(*m, index) : nullptr;
+  if (!r) lookup_error("invalid lazy PLT call (corrupt GOT or PLT)");
+  uint32_t sym = static_cast<uint32_t>(ELF64_R_SYM(r->r_info));
+  Definition d;
+  Status s = resolve_reference(*m, sym, &d);
+  const SystemScope* sys = system_scope();  // hybrid mode: ld.so may have loaded it since
+  if (!s && s.error().code() == Errc::Undefined && sys && sys->refresh && sys->refresh())
+    s = resolve_reference(*m, sym, &d);
+  if (!s) lookup_error(s.error().message());
+  uintptr_t v = definition_address(d) + (Arch::kMachine == EM_X86_64 ? 0 : static_cast<uint64_t>(r->r_addend));
+  const char* name = m->syms.name_of(sym);
+  debug(DebugBindings, "file %s: %s bound at its first call", m->name.c_str(), name ? name : "?");
+  return patch(*m, *r, v);
+}
+
 }  // namespace
 
 bool lazy_mode(int flags) { return (flags & RTLD_LAZY) && !bind_now_env(); }
@@ -111,11 +153,13 @@ bool lazy_allowed(const Module& m) {
   return m.lazy && !now && y.pltrel == DT_RELA && !m.cache_mapped;
 }
 
-bool lazy_defer(Module& m, uintptr_t p, uint32_t sym) {
+bool lazy_all_allowed(const Module& m) { return lazy_allowed(m) && !m.cache_store; }
+
+bool lazy_defer(Module& m, uintptr_t p, uint32_t sym, uint64_t index, uintptr_t bound) {
   if (!lazy_allowed(m) || (p & 7) || !writable_for_good(m, p, 8) || sym >= m.syms.nsyms) return false;
   if (m.syms.syms[sym].st_other & Arch::kEagerOnlyOther) return false;  // aarch64 variant PCS: glibc binds it now
   uintptr_t lazy_path = m.bias + *reinterpret_cast<const uint64_t*>(p);
-  if (!in_exec_segment(m, lazy_path) || !prepare_got(m)) return false;
+  if (!in_exec_segment(m, lazy_path) || !record_bound(m, index, bound) || !prepare_got(m)) return false;
   *reinterpret_cast<uintptr_t*>(p) = lazy_path;
   m.cache_store = false;  // GOT[1] is this process's Module
   const char* name = m.syms.name_of(sym);
@@ -128,23 +172,16 @@ bool lazy_defer(Module& m, uintptr_t p, uint32_t sym) {
 using namespace staticdl;
 
 extern "C" uintptr_t staticdl_lazy_fixup(Module* m, uint64_t index) {
-  LoaderLock lock;
-  if (!validate_handle(m) || is_host_handle(m) || index >= m->dyn.pltrelsz / sizeof(Elf64_Rela))
-    lookup_error("invalid lazy PLT call (corrupt GOT or PLT)");
-  const Elf64_Rela& r = reinterpret_cast<const Elf64_Rela*>(m->dyn.jmprel)[index];
-  uintptr_t p = m->bias + r.r_offset;
-  uint32_t sym = static_cast<uint32_t>(ELF64_R_SYM(r.r_info));
-  if (ELF64_R_TYPE(r.r_info) != Arch::R_JUMP_SLOT || !writable_for_good(*m, p, 8))
-    lookup_error("invalid lazy PLT call (corrupt GOT or PLT)");
-  Definition d;
-  Status s = resolve_reference(*m, sym, &d);
-  const SystemScope* sys = system_scope();  // hybrid mode: ld.so may have loaded it since
-  if (!s && s.error().code() == Errc::Undefined && sys && sys->refresh && sys->refresh())
-    s = resolve_reference(*m, sym, &d);
-  if (!s) lookup_error(s.error().message());
-  uintptr_t v = definition_address(d) + (Arch::kMachine == EM_X86_64 ? 0 : static_cast<uint64_t>(r.r_addend));
-  __atomic_store_n(reinterpret_cast<uintptr_t*>(p), v, __ATOMIC_RELEASE);
-  const char* name = m->syms.name_of(sym);
-  debug(DebugBindings, "file %s: %s bound at its first call", m->name.c_str(), name ? name : "?");
-  return v;
+  if (g_loader_lock.try_lock_free()) {
+    uintptr_t v = fixup_locked(m, index);
+    unlock_loader();
+    return v;
+  }
+  // A loader call is under way, in another thread or in this one: what the
+  // slot bound to at dlopen, without waiting (lazy.h).
+  uintptr_t v = index < m->lazy_bound.size() ? m->lazy_bound[index] : 0;
+  const Elf64_Rela* r = v ? plt_entry(*m, index) : nullptr;
+  if (r) return patch(*m, *r, v);
+  LoaderLock lock;  // nothing defined it at dlopen: look again, once the loader is free
+  return fixup_locked(m, index);
 }

@@ -36,6 +36,15 @@ class RecursiveLock {
     depth_ = 1;
   }
 
+  // Takes the lock only when no thread holds it, this one included.
+  bool try_lock_free() {
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&state_, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return false;
+    __atomic_store_n(&owner_, thread_pointer(), __ATOMIC_RELAXED);
+    depth_ = 1;
+    return true;
+  }
+
   void unlock() {
     if (--depth_ != 0) return;
     __atomic_store_n(&owner_, uintptr_t(0), __ATOMIC_RELAXED);

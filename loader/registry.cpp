@@ -432,6 +432,12 @@ Module* find_handle(void* h) {
   return nullptr;
 }
 
+bool is_loaded_module(const void* m) {
+  for (Module* x : reg().modules)
+    if (x == m) return true;
+  return false;
+}
+
 Module* module_containing(uintptr_t addr) {
   if (g_last_containing && addr - g_last_segment->start < g_last_segment->memsz) return g_last_containing;
   for (Module* m : reg().modules) {

@@ -64,6 +64,8 @@ Status close_object(Module* h);
 // search compares it with every loaded module.
 extern Module* g_last_valid_handle;  // registry.cpp
 Module* find_handle(void* h);
+// m is a loaded module (a dependency, or one being closed, too).
+bool is_loaded_module(const void* m);
 inline Module* validate_handle(void* h) {
   if (h && h == g_last_valid_handle) return g_last_valid_handle;
   return find_handle(h);

@@ -71,9 +71,9 @@ class Relocator {
                         ? m_.relative_prefix * sizeof(Elf64_Rela) : 0;
     STATICDL_TRY(table(m_.dyn.rela ? m_.dyn.rela + skip : 0, m_.dyn.relasz - skip, true));
     STATICDL_TRY(table(m_.dyn.rel, m_.dyn.relsz, false));
-    in_plt_ = true;
+    in_plt_ = true, defer_all_ = lazy_all_allowed(m_);
     STATICDL_TRY(table(m_.dyn.jmprel, m_.dyn.pltrelsz, m_.dyn.pltrel == DT_RELA));
-    in_plt_ = false;
+    in_plt_ = false, defer_all_ = false;
     // Stored before any of this object's IFUNC resolvers runs: what they
     // write into the object's data (libgcc's __cpu_model) is this process's.
     if (m_.cache_store) reloc_cache_store(m_);
@@ -273,10 +273,11 @@ class Relocator {
     size_t ent = rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel);
     for (uint64_t off = 0; off + ent <= size; off += ent) {
       Rel r;
+      plt_index_ = off / ent;
       if (rela) {
         const Elf64_Rela* e = reinterpret_cast<const Elf64_Rela*>(addr + off);
-        size_t k = relative_run(e, (size - off) / ent);
-        if (!k) k = symbolic_run(e, (size - off) / ent);
+        size_t k = defer_all_ ? 0 : relative_run(e, (size - off) / ent);  // deferred slots go one by one
+        if (!k && !defer_all_) k = symbolic_run(e, (size - off) / ent);
         if (k) {
           off += (k - 1) * ent;
           continue;
@@ -355,7 +356,7 @@ class Relocator {
     if (is_tls(r.type)) return tls(r, p, a);
     bool sized = r.type == Arch::R_SIZE64 || r.type == Arch::R_SIZE32;
     uintptr_t s = 0;
-    if (!sized && known_address(r.sym, &s)) return write(r, p, s, a, 0);
+    if (!sized && known_address(r.sym, &s)) return bind(r, p, s, a, 0);
     Definition d;
     if (Status found = symbol(r, &d); !found) return plt_slot_undefined(r, p, found);
     if (d.host_tls)
@@ -364,14 +365,24 @@ class Relocator {
     if (pass_ == 0 && d.ifunc && d.module == &m_) return defer(r);
     if (d.sym || d.value) s = (d.ifunc && d.module && !d.module->run_code) ? 0 : definition_address(d);
     remember_address(r.sym, s);
-    return write(r, p, s, a, d.size);
+    return bind(r, p, s, a, d.size);
+  }
+
+  // Under RTLD_LAZY a PLT slot waits for its first call, keeping what it
+  // binds to now for a first call while the loader is busy (lazy.h);
+  // anything else is written now.
+  Status bind(const Rel& r, uintptr_t p, uintptr_t s, int64_t a, uint64_t z) {
+    uintptr_t now = Arch::kMachine == EM_X86_64 ? s : s + a;
+    bool deferrable = defer_all_ && r.type == Arch::R_JUMP_SLOT && s;
+    if (deferrable && lazy_defer(m_, p, r.sym, plt_index_, now)) return st_->symbolic++, Status::ok();
+    return write(r, p, s, a, z);
   }
 
   // An undefined function of a PLT slot waits for its first call under
   // RTLD_LAZY (lazy.h); anything else is the lookup's error.
   Status plt_slot_undefined(const Rel& r, uintptr_t p, const Status& err) {
     bool deferrable = in_plt_ && r.type == Arch::R_JUMP_SLOT && err.error().code() == Errc::Undefined;
-    if (deferrable && lazy_defer(m_, p, r.sym)) return st_->symbolic++, Status::ok();
+    if (deferrable && lazy_defer(m_, p, r.sym, plt_index_, 0)) return st_->symbolic++, Status::ok();
     return err;
   }
 
@@ -511,7 +522,9 @@ class Relocator {
   RelocStats* st_;
   const char* name_;
   int pass_ = 0;  // 1: the deferred IFUNC relocations
-  bool in_plt_ = false;  // walking DT_JMPREL
+  bool in_plt_ = false;    // walking DT_JMPREL
+  bool defer_all_ = false;  // ... and deferring every slot (lazy_all_allowed)
+  uint64_t plt_index_ = 0;  // the entry of the table being walked
   uintptr_t* addr_ = nullptr;  // known_address(); both null if allocation failed
   uint64_t* known_ = nullptr;
   bool prebound_ = false;  // bind_own_symbols() ran: prefetch_ahead() needs less
