@@ -22,8 +22,9 @@
 // for every slot (the object keeps that definer loaded, as for an eager
 // binding). Only a function nothing defined at dlopen waits for the lock.
 // glibc binds such a call in the scope of that moment; the difference
-// shows only when a call races with a dlopen of an RTLD_GLOBAL object that
-// defines the function again.
+// shows only where an RTLD_GLOBAL object loaded since defines the function
+// again (and when two threads make that first call at once, the slot may
+// keep either binding).
 #pragma once
 
 #include <stdint.h>
