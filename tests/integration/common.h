@@ -134,6 +134,21 @@ static TEST_UNUSED int plugin_loaded(const char *name) {
 /* Typed dlsym: FN(int (*)(int), h, "name"). */
 #define FN(type, h, name) ((type)must_sym((h), (name)))
 
+/* Opens <dir>/<lib> RTLD_NOW and prints "<lib>: <fn>() = <what it
+ * returns>" (fn returns a string), or "<lib>: <dlerror text>". Returns the
+ * handle (NULL on failure). */
+static TEST_UNUSED void *call_string_fn(const char *lib, const char *fn) {
+  void *h;
+  fflush(stdout);
+  h = dlopen(plugin_path(lib), RTLD_NOW);
+  if (!h) {
+    print_dlerror(lib);
+    return NULL;
+  }
+  printf("%s: %s() = %s\n", lib, fn, FN(const char *(*)(void), h, fn)());
+  return h;
+}
+
 #define CHECK(cond)                                                  \
   do {                                                               \
     if (!(cond)) {                                                   \

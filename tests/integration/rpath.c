@@ -31,16 +31,6 @@
 typedef const char *(*StrFn)(void);
 typedef void *(*OpenFn)(const char *);
 
-static void call(const char *lib, const char *fn) {
-  fflush(stdout);
-  void *h = dlopen(plugin_path(lib), RTLD_NOW);
-  if (!h) {
-    print_dlerror(lib);
-    return;
-  }
-  printf("%s: %s() = %s\n", lib, fn, FN(StrFn, h, fn)());
-}
-
 static void show_serinfo(const char *label, void *h) {
   Dl_serinfo size;
   if (dlinfo(h, RTLD_DI_SERINFOSIZE, &size) != 0) {
@@ -70,9 +60,9 @@ static void show_serinfo(const char *label, void *h) {
 
 int main(int argc, char **argv) {
   test_init(argc, argv);
-  call("librh_top.so", "rh_top");
-  call("librn_top.so", "rn_top");
-  call("libra_top.so", "ra_top");
+  call_string_fn("librh_top.so", "rh_top");
+  call_string_fn("librn_top.so", "rn_top");
+  call_string_fn("libra_top.so", "ra_top");
 
   void *opener = must_open("librp_opener.so", RTLD_NOW);
   void *dyn = FN(OpenFn, opener, "rp_open")("libro_dyn.so");

@@ -13,15 +13,8 @@ static void *h_all[16];
 static int n_all;
 
 static void call(const char *lib, const char *fn) {
-  void *h;
-  fflush(stdout);
-  h = dlopen(plugin_path(lib), RTLD_NOW);
-  if (!h) {
-    print_dlerror(lib);
-    return;
-  }
-  printf("%s: %s() = %s\n", lib, fn, FN(const char *(*)(void), h, fn)());
-  h_all[n_all++] = h;
+  void *h = call_string_fn(lib, fn);
+  if (h) h_all[n_all++] = h;
 }
 
 int main(int argc, char **argv) {

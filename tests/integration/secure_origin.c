@@ -19,21 +19,11 @@
 typedef const char *(*StrFn)(void);
 typedef void *(*OpenFn)(const char *);
 
-static void call(const char *lib, const char *fn) {
-  fflush(stdout);
-  void *h = dlopen(plugin_path(lib), RTLD_NOW);
-  if (!h) {
-    print_dlerror(lib);
-    return;
-  }
-  printf("%s: %s() = %s\n", lib, fn, FN(StrFn, h, fn)());
-}
-
 int main(int argc, char **argv) {
   test_init(argc, argv);
   printf("AT_SECURE: %lu\n", getauxval(AT_SECURE));
-  call("libsec_top.so", "sec_top");
-  call("libsec_mid.so", "sec_mid");
+  call_string_fn("libsec_top.so", "sec_top");
+  call_string_fn("libsec_mid.so", "sec_mid");
 
   void *opener = must_open("libsec_opener.so", RTLD_NOW);
   const char *path = "$ORIGIN/secure/libsec_leaf3.so";
