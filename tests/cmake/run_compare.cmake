@@ -7,9 +7,10 @@
 # CMAKE_CROSSCOMPILING_EMULATOR) runs EXE when set.
 #
 # SETUID: runs a setuid-root copy of EXE (next to ACTUAL) as user and group
-# 65534 with setpriv, so that the kernel sets AT_SECURE. Where that cannot
-# be arranged (not root, no setpriv, an emulator, which would be the
-# program exec'd) prints "SKIPPED: <why>" and stops: the test's
+# 65534 with setpriv, so that the kernel sets AT_SECURE; with an EMULATOR,
+# a setuid-root copy of the emulator runs EXE (qemu-user passes its own
+# AT_SECURE on to the program). Where that cannot be arranged (not root,
+# no setpriv) prints "SKIPPED: <why>" and stops: the test's
 # SKIP_REGULAR_EXPRESSION.
 foreach(v EXE EXPECTED)
   if(NOT DEFINED ${v})
@@ -26,9 +27,7 @@ if(SETUID)
   execute_process(COMMAND id -u OUTPUT_VARIABLE uid OUTPUT_STRIP_TRAILING_WHITESPACE)
   find_program(SETPRIV setpriv)
   set(why "")
-  if(EMULATOR)
-    set(why "a setuid program run by ${EMULATOR} is not itself exec'd setuid")
-  elseif(NOT uid STREQUAL "0")
+  if(NOT uid STREQUAL "0")
     set(why "not running as root (uid ${uid}): no setuid-root copy can be made")
   elseif(NOT SETPRIV)
     set(why "setpriv (util-linux) not found")
@@ -37,13 +36,21 @@ if(SETUID)
     message("SKIPPED: ${why}")
     return()
   endif()
-  get_filename_component(_name "${EXE}" NAME)
+  set(exec_file "${EXE}")  # the file exec'd, which gets the setuid bit
+  if(EMULATOR)
+    find_program(emulator_file NAMES "${EMULATOR}" NO_CACHE REQUIRED)  # a bare name: the file on PATH
+    set(exec_file "${emulator_file}")
+  endif()
+  get_filename_component(_name "${exec_file}" NAME)
   set(copy_dir "${ACTUAL}.setuid")
   file(REMOVE_RECURSE "${copy_dir}")
-  file(COPY "${EXE}" DESTINATION "${copy_dir}"
+  file(COPY "${exec_file}" DESTINATION "${copy_dir}"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE
                         SETUID)
   set(run "${SETPRIV}" --reuid=65534 --regid=65534 --clear-groups "${copy_dir}/${_name}")
+  if(EMULATOR)
+    list(APPEND run "${EXE}")
+  endif()
 endif()
 
 execute_process(
