@@ -102,6 +102,27 @@ class Vec {
   size_t size_ = 0, cap_ = 0;
 };
 
+// An owned, zeroed heap array whose length its owner keeps track of:
+// 8 bytes where a Vec takes 24.
+template <typename T>
+class HeapArray {
+ public:
+  HeapArray() = default;
+  HeapArray(const HeapArray&) = delete;
+  HeapArray& operator=(const HeapArray&) = delete;
+  ~HeapArray() { free(p_); }
+  [[nodiscard]] bool make(size_t n) {
+    free(p_);
+    return (p_ = static_cast<T*>(sd_calloc(n, sizeof(T)))) != nullptr;
+  }
+  explicit operator bool() const { return p_ != nullptr; }
+  T& operator[](size_t i) { return p_[i]; }
+  const T& operator[](size_t i) const { return p_[i]; }
+
+ private:
+  T* p_ = nullptr;
+};
+
 // Owned NUL-terminated heap string.
 class OwnedStr {
  public:

@@ -104,11 +104,7 @@ bool prepare_got(Module& m) {
 // m.lazy_bound[index] = bound, the table made at the first deferred slot.
 bool record_bound(Module& m, uint64_t index, uintptr_t bound) {
   size_t n = m.dyn.pltrelsz / sizeof(Elf64_Rela);
-  if (index >= n) return false;
-  if (m.lazy_bound.size() < n) {
-    if (!m.lazy_bound.reserve(n)) return false;
-    while (m.lazy_bound.size() < n) (void)m.lazy_bound.push(0);
-  }
+  if (index >= n || (!m.lazy_bound && !m.lazy_bound.make(n))) return false;
   m.lazy_bound[index] = bound;
   return true;
 }
@@ -179,7 +175,7 @@ extern "C" uintptr_t staticdl_lazy_fixup(Module* m, uint64_t index) {
   }
   // A loader call is under way, in another thread or in this one: what the
   // slot bound to at dlopen, without waiting (lazy.h).
-  uintptr_t v = index < m->lazy_bound.size() ? m->lazy_bound[index] : 0;
+  uintptr_t v = m->lazy_bound && index < m->dyn.pltrelsz / sizeof(Elf64_Rela) ? m->lazy_bound[index] : 0;
   const Elf64_Rela* r = v ? plt_entry(*m, index) : nullptr;
   if (r) return patch(*m, *r, v);
   LoaderLock lock;  // nothing defined it at dlopen: look again, once the loader is free

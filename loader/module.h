@@ -145,9 +145,10 @@ struct Module {
   uintptr_t pltgot = 0;   // DT_PLTGOT: checked where it is used (lazy.cpp)
   bool lazy = false;      // opened with RTLD_LAZY (lazy.h)
   bool lazy_got = false;  // GOT[1..2] set for deferred PLT slots
-  // Per DT_JMPREL entry of a deferred slot: what it bound to at dlopen
-  // (0: nothing defined it), for a first call while the loader is busy (lazy.h).
-  Vec<uintptr_t> lazy_bound;
+  // Per DT_JMPREL entry (dyn.pltrelsz / 24 of them) of a deferred slot: what
+  // it bound to at dlopen (0: nothing defined it), for a first call while
+  // the loader is busy (lazy.h). Made at the first deferred slot.
+  HeapArray<uintptr_t> lazy_bound;
   bool deepbind = false;  // opened with RTLD_DEEPBIND: its local scope before the global one
   uint32_t ns = 0;        // its link-map namespace (namespace.h)
   // The module whose DT_NEEDED entry loaded it (nullptr: loaded by dlopen,
