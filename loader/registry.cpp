@@ -362,7 +362,7 @@ void mark(Module* m) {
 }
 
 // Unloads every module not reachable from an open or NODELETE module.
-void collect() {
+void collect_once() {
   Registry& r = reg();
   g_last_valid_handle = nullptr;  // it may be one of those unloaded below
   for (Module* m : r.modules) m->mark = false;
@@ -377,6 +377,22 @@ void collect() {
   for (Module* m : dead) m->open_count = -1;  // being unloaded: invisible to nested closes
   for (Module* m : dead) call_fini(m);
   for (Module* m : dead) destroy(m), r.subs++;
+}
+
+// collect_once() until nothing more becomes unreachable. A dlclose from a
+// finalizer that collect_once() runs only drops its count, and the objects
+// it let go are unloaded after the outer pass (glibc's _dl_close_worker:
+// dl_close_state "rerun"), so they are finalized after that finalizer
+// returns, not inside it.
+void collect() {
+  static bool collecting = false, again = false;
+  if (collecting) return (void)(again = true);
+  collecting = true;
+  do {
+    again = false;
+    collect_once();
+  } while (again);
+  collecting = false;
 }
 
 }  // namespace

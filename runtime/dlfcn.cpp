@@ -46,6 +46,11 @@ struct ErrorSlot {
 };
 thread_local ErrorSlot t_error;
 
+// glibc's _dlerror_run: dlopen, dlmopen, dlclose, dlsym, dlvsym and dlinfo
+// forget an error nobody read when they start, so dlerror() after one that
+// succeeded is NULL (one a nested call made, from a constructor, stays).
+inline void forget_error() { t_error.pending = false; }
+
 void set_error(const Error& e) {
   snprintf(t_error.text, sizeof t_error.text, "%s", e.message());
   t_error.pending = true;
@@ -168,6 +173,7 @@ void runtime_init_once() {
 Module* caller_module(const void* ret) { return module_containing(reinterpret_cast<uintptr_t>(ret)); }
 
 void* open_common(OpenRequest req, const void* ret) {
+  forget_error();
   if (!(req.flags & (RTLD_LAZY | RTLD_NOW))) {
     const char* name = req.path ? req.path : req.name;
     if (name) set_error_text("%s: invalid mode for dlopen(): Invalid argument", name);
@@ -235,6 +241,7 @@ void* handle_tls_data(Module* m) {
 }
 
 void* sym_common(void* handle, const char* name, const char* version, const void* ret) {
+  forget_error();
   SymName n(name);  // before the lock: the hash's latency overlaps the lock's atomic
   LoaderLock lock;
   runtime_init();
@@ -316,6 +323,7 @@ void* staticdl_open_memory(const void* data, size_t size, const char* name, int 
 }
 
 int staticdl_dlclose(void* handle) {
+  forget_error();
   LoaderLock lock;
   Module* m = validate_handle(handle);
   if (!m) return set_error_text("%sshared object not open", ""), -1;
@@ -347,6 +355,7 @@ int staticdl_dladdr1(const void* addr, Dl_info* info, void** extra, int flags) {
 }
 
 int staticdl_dlinfo(void* handle, int request, void* arg) {
+  forget_error();
   LoaderLock lock;
   Module* m = validate_handle(handle);
   if (!m) return set_error_text("%sinvalid handle", ""), -1;

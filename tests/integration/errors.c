@@ -30,6 +30,38 @@ static void try_open(const char *label, const char *name) {
   else print_dlerror("  dlerror");
 }
 
+#ifndef RTLD_DI_LMID
+#define RTLD_DI_LMID 1
+#endif
+
+/* dlopen, dlsym, dlvsym, dlclose and dlinfo forget an error nobody read
+ * when they start (glibc's _dlerror_run), so dlerror() after one that
+ * succeeded is NULL; dladdr leaves it. */
+static void unread_errors(void) {
+  Dl_info info;
+  long lmid;
+  void *h = must_open("libbasic.so", RTLD_NOW);
+  const char *missing = plugin_path("libnot_there.so");
+  struct {
+    const char *then;
+    int step;
+  } cases[] = {{"a dlsym that finds", 0},  {"a dlopen that succeeds", 1}, {"a dlclose that succeeds", 2},
+               {"a dlinfo that succeeds", 3}, {"dladdr", 4},            {"a dlsym that misses, then one that finds", 5}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (dlopen(missing, RTLD_NOW)) return;
+    switch (cases[i].step) {
+      case 0: (void)dlsym(h, "basic_add"); break;
+      case 1: (void)dlopen(plugin_path("libbasic.so"), RTLD_NOW | RTLD_NOLOAD); break;
+      case 2: (void)dlclose(dlopen(plugin_path("libbasic.so"), RTLD_NOW)); break;
+      case 3: (void)dlinfo(h, RTLD_DI_LMID, &lmid); break;
+      case 4: (void)dladdr((void *)unread_errors, &info); break;
+      case 5: (void)dlsym(h, "nope"), (void)dlsym(h, "basic_add"); break;
+    }
+    printf("an unread dlopen error, then %s: dlerror %s\n", cases[i].then, dlerror() ? "set" : "NULL");
+  }
+  dlclose(h);
+}
+
 int main(int argc, char **argv) {
   void *h;
   test_init(argc, argv);
@@ -87,5 +119,6 @@ int main(int argc, char **argv) {
          FN(void *(*)(const char *), h, "reldeps_find")("nope") ? "found" : "NULL");
   print_dlerror_prog("  dlerror");
   dlclose(h);
+  unread_errors();
   return 0;
 }
