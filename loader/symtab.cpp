@@ -190,10 +190,10 @@ bool symmatch::version_record_matches(const SymbolTable& t, uint16_t v, const Ve
   bool hidden = v & kVerHidden;
   VerdefEntry d;
   // An index with no VERDEF record (0, or 1 = global) is an unversioned
-  // definition, and glibc binds a versioned reference to it. The base
-  // record (VER_FLG_BASE, naming the file) is not a version either: glibc
-  // keeps it out of matching.
-  if (!find_verdef(t, v & kVerIndex, &d) || (d.flags & VER_FLG_BASE)) return !hidden;
+  // definition, and glibc binds a versioned reference to it, but not a
+  // dlvsym (ver.exact). The base record (VER_FLG_BASE, naming the file) is
+  // not a version either: glibc keeps it out of matching.
+  if (!find_verdef(t, v & kVerIndex, &d) || (d.flags & VER_FLG_BASE)) return !hidden && !ver.exact;
   return d.hash == ver.hash && strcmp(d.name, ver.name) == 0;
 }
 

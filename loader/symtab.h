@@ -60,6 +60,9 @@ struct VersionReq {
   const char* name = nullptr;
   uint32_t hash = 0;  // elf_hash(name)
   bool weak = false;  // VER_FLG_WEAK in the vernaux
+  // dlvsym's request (glibc's r_found_version.hidden): only a definition of
+  // exactly that version, not an unversioned one of an object with VERSYM.
+  bool exact = false;
 };
 
 // Callback that checks [addr, addr+size) lies inside the object's mapped,
@@ -139,8 +142,9 @@ struct SymbolTable {
   //  - ver.name == nullptr: the default version (not VER_FLG_HIDDEN /
   //    0x8000 bit clear), or an unversioned symbol;
   //  - ver.name set: the symbol whose VERDEF entry has that name (hidden
-  //    or not); an object without VERDEF matches any request (the host's
-  //    unversioned libc satisfies memcpy@GLIBC_2.14).
+  //    or not), or, unless ver.exact, an unversioned one; an object without
+  //    VERSYM matches any request (the host's unversioned libc satisfies
+  //    memcpy@GLIBC_2.14).
   // Returns the symbol index or -1.
   // The GNU table's bloom filter is tested here, inline: most objects of
   // a scope do not define a given name.

@@ -172,6 +172,10 @@ void runtime_init_once() {
 
 Module* caller_module(const void* ret) { return module_containing(reinterpret_cast<uintptr_t>(ret)); }
 
+// The mode bits glibc's dlopen knows (dlopen_doit; 0x40000000 is its
+// internal __RTLD_SPROF); dlmopen does not check them.
+constexpr int kKnownModeBits = RTLD_LAZY | RTLD_NOW | RTLD_NOLOAD | kRtldDeepbind | RTLD_GLOBAL | RTLD_NODELETE | 0x40000000;
+
 void* open_common(OpenRequest req, const void* ret) {
   forget_error();
   if (!(req.flags & (RTLD_LAZY | RTLD_NOW))) {
@@ -246,7 +250,7 @@ void* sym_common(void* handle, const char* name, const char* version, const void
   LoaderLock lock;
   runtime_init();
   VersionReq v;
-  if (version) v.name = version, v.hash = elf_hash(version);
+  if (version) v.name = version, v.hash = elf_hash(version), v.exact = true;
   Definition d;
   bool found;
   Module* h = nullptr;
@@ -285,6 +289,7 @@ using namespace staticdl;
 extern "C" {
 
 void* staticdl_dlopen(const char* file, int flags) {
+  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
   OpenRequest r;
   r.path = file, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -300,6 +305,7 @@ void* staticdl_dlmopen(long lmid, const char* file, int flags) {
 }
 
 void* staticdl_open(const char* file, int flags) {
+  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
   OpenRequest r;
   r.path = file, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -309,6 +315,7 @@ void* staticdl_open_fd(int fd, const char* name, int flags) {
   char buf[32];
   if (!name) snprintf(buf, sizeof buf, "fd:%d", fd), name = buf;
   if (fd < 0) return set_error_text("%s: cannot read file data: Bad file descriptor", name), nullptr;
+  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
   OpenRequest r;
   r.fd = fd, r.name = name, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -317,6 +324,7 @@ void* staticdl_open_fd(int fd, const char* name, int flags) {
 void* staticdl_open_memory(const void* data, size_t size, const char* name, int flags) {
   if (!name) name = "memory";
   if (!data) return set_error_text("%s: no image (NULL buffer)", name), nullptr;
+  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
   OpenRequest r;
   r.mem = data, r.size = size, r.name = name, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -439,6 +447,7 @@ STATICDL_ALIAS(dlvsym, staticdl_dlvsym);
 STATICDL_ALIAS(dlclose, staticdl_dlclose);
 STATICDL_ALIAS(dlerror, staticdl_dlerror);
 STATICDL_ALIAS(dladdr, staticdl_dladdr);
+STATICDL_ALIAS(dladdr1, staticdl_dladdr1);
 STATICDL_ALIAS(dlinfo, staticdl_dlinfo);
 STATICDL_ALIAS(dl_iterate_phdr, staticdl_dl_iterate_phdr);
 #endif

@@ -1,9 +1,9 @@
 /* staticdl: dlopen for statically linked programs.
  *
  * Link libstaticdl.a into a static host and the ordinary <dlfcn.h> calls
- * (dlopen, dlsym, dlclose, dlerror, dladdr, dlinfo, dl_iterate_phdr,
- * dlvsym, dlmopen) load real ELF shared objects, resolved against the host's own
- * symbols. This header adds what <dlfcn.h> lacks: opening from an fd or a
+ * (dlopen, dlsym, dlclose, dlerror, dladdr, dladdr1, dlinfo,
+ * dl_iterate_phdr, dlvsym, dlmopen) load real ELF shared objects, resolved
+ * against the host's own symbols. This header adds what <dlfcn.h> lacks: opening from an fd or a
  * memory buffer, adding host symbols explicitly, and search directories.
  * Every function is safe to call from several threads at once.
  */
@@ -87,6 +87,7 @@ typedef struct {
 /* glibc declares these in <dlfcn.h>; musl does not. */
 void *dlvsym(void *handle, const char *symbol, const char *version);
 int dlinfo(void *handle, int request, void *info);
+int dladdr1(const void *addr, Dl_info *info, void **extra, int flags);
 
 /* dlmopen's namespaces (README, "Namespaces"); glibc's <dlfcn.h> has them
  * under _GNU_SOURCE. */

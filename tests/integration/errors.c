@@ -81,6 +81,17 @@ int main(int argc, char **argv) {
   print_dlerror("  dlerror");
   printf("/dev/zero: %s\n", dlopen("/dev/zero", RTLD_NOW) ? "loaded" : "NULL");
   print_dlerror("  dlerror");
+  {
+    /* A mode bit glibc does not know, with and without RTLD_NOW. */
+    const int modes[] = {RTLD_NOW | 0x10000000, 0x10000000};
+    for (int i = 0; i < 2; i++) {
+      fflush(stdout);
+      void *m = dlopen(plugin_path("libbasic.so"), modes[i]);
+      printf("mode 0x%x: %s\n", modes[i], m ? "loaded" : "NULL");
+      if (m) dlclose(m);
+      else print_dlerror("  dlerror");
+    }
+  }
   printf("dlopen(\"\") is the program's handle: %s\n", dlopen("", RTLD_NOW) == dlopen(NULL, RTLD_NOW) ? "yes" : "no");
   {
     long lmid;

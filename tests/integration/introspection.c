@@ -1,7 +1,12 @@
 /* introspection: dlsym(RTLD_DEFAULT / RTLD_NEXT / dlopen(NULL)), dladdr,
- * dlinfo (RTLD_DI_LINKMAP, RTLD_DI_ORIGIN), dl_iterate_phdr and dlvsym. */
+ * dladdr1, dlinfo (RTLD_DI_LINKMAP, RTLD_DI_ORIGIN), dl_iterate_phdr and
+ * dlvsym. */
 #include "common.h"
 #include <limits.h>
+
+#ifndef __GLIBC__
+#include <staticdl/staticdl.h> /* dladdr1, RTLD_DL_LINKMAP: not in musl's <dlfcn.h> */
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,6 +94,11 @@ int main(int argc, char **argv) {
     printf("RTLD_DI_LINKMAP l_name: %s, l_ld %s\n", base_name(lm->l_name), lm->l_ld ? "set" : "NULL");
   else
     printf("RTLD_DI_LINKMAP failed\n");
+  {
+    struct link_map *lm1 = NULL;
+    int r = dladdr1((void *)intro, &info, (void **)&lm1, RTLD_DL_LINKMAP);
+    printf("dladdr1 RTLD_DL_LINKMAP: %d, %s\n", r, lm1 && lm1 == lm ? "the handle's link map" : "another");
+  }
   origin[0] = 0;
   if (dlinfo(h, RTLD_DI_ORIGIN, origin) == 0) {
     int same = strcmp(origin, test_dir) == 0;
@@ -116,6 +126,11 @@ int main(int argc, char **argv) {
   printf("dlsym foo (default): %d\n", FN(int (*)(void), h, "foo")());
   printf("dlvsym foo V3: %s\n", dlvsym(h, "foo", "V3") ? "found" : "NULL");
   dlerror();
+  /* bar is in no version node: dlsym finds it, dlvsym with any version
+   * does not (glibc's dlvsym wants exactly that version). */
+  printf("dlsym bar (unversioned): %d\n", FN(int (*)(void), h, "bar")());
+  printf("dlvsym bar V1: %s\n", dlvsym(h, "bar", "V1") ? "found" : "NULL");
+  print_dlerror("  dlerror");
   printf("dlsym foo_v1 (local): %s\n", dlsym(h, "foo_v1") ? "found" : "NULL");
   dlerror();
   dlclose(h);
