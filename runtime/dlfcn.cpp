@@ -172,9 +172,14 @@ void runtime_init_once() {
 
 Module* caller_module(const void* ret) { return module_containing(reinterpret_cast<uintptr_t>(ret)); }
 
-// The mode bits glibc's dlopen knows (dlopen_doit; 0x40000000 is its
-// internal __RTLD_SPROF); dlmopen does not check them.
-constexpr int kKnownModeBits = RTLD_LAZY | RTLD_NOW | RTLD_NOLOAD | kRtldDeepbind | RTLD_GLOBAL | RTLD_NODELETE | 0x40000000;
+// A mode bit glibc's dlopen does not know (dlopen_doit; 0x40000000 is its
+// internal __RTLD_SPROF) sets its error; dlmopen does not check them.
+bool unknown_mode_bits(int flags) {
+  constexpr int kKnown = RTLD_LAZY | RTLD_NOW | RTLD_NOLOAD | kRtldDeepbind | RTLD_GLOBAL | RTLD_NODELETE | 0x40000000;
+  if (!(flags & ~kKnown)) return false;
+  set_error_text("%sinvalid mode parameter", "");
+  return true;
+}
 
 void* open_common(OpenRequest req, const void* ret) {
   forget_error();
@@ -289,7 +294,7 @@ using namespace staticdl;
 extern "C" {
 
 void* staticdl_dlopen(const char* file, int flags) {
-  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
+  if (unknown_mode_bits(flags)) return nullptr;
   OpenRequest r;
   r.path = file, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -305,7 +310,7 @@ void* staticdl_dlmopen(long lmid, const char* file, int flags) {
 }
 
 void* staticdl_open(const char* file, int flags) {
-  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
+  if (unknown_mode_bits(flags)) return nullptr;
   OpenRequest r;
   r.path = file, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -315,7 +320,7 @@ void* staticdl_open_fd(int fd, const char* name, int flags) {
   char buf[32];
   if (!name) snprintf(buf, sizeof buf, "fd:%d", fd), name = buf;
   if (fd < 0) return set_error_text("%s: cannot read file data: Bad file descriptor", name), nullptr;
-  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
+  if (unknown_mode_bits(flags)) return nullptr;
   OpenRequest r;
   r.fd = fd, r.name = name, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
@@ -324,7 +329,7 @@ void* staticdl_open_fd(int fd, const char* name, int flags) {
 void* staticdl_open_memory(const void* data, size_t size, const char* name, int flags) {
   if (!name) name = "memory";
   if (!data) return set_error_text("%s: no image (NULL buffer)", name), nullptr;
-  if (flags & ~kKnownModeBits) return set_error_text("%sinvalid mode parameter", ""), nullptr;
+  if (unknown_mode_bits(flags)) return nullptr;
   OpenRequest r;
   r.mem = data, r.size = size, r.name = name, r.flags = flags;
   return open_common(r, __builtin_return_address(0));
