@@ -571,7 +571,7 @@ Expected<Module*> open_object(const OpenRequest& req, Module* caller) {
   // (glibc's `_ns_loaded->l_searchlist`).
   Status g = new_namespace ? make_global(r) : Status::ok();
   Expected<Module*> out = g ? reuse(r, req.flags) : Expected<Module*>(g.error());
-  if (!out) return collect(), out.error();  // no memory: the new objects go again
+  if (!out) return collect_once(), out.error();  // no memory: the new objects go again, now
   cache_scope.end();  // initializers may close descriptors, or dlopen themselves
   if (req.run_init) run_init(r);
   return out;
