@@ -227,19 +227,24 @@ bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq&
   return from_builtin_fallback(n.name, out);
 }
 
+// glibc's _dl_sym: RTLD_NEXT from the program searches the global scope
+// after it; from an object, the local scope of the tree that brought it in
+// (its root's), after the object, then the host if that tree needs it; an
+// object's RTLD_NEXT never searches the global scope.
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out) {
-  // The caller's scope is [host, globals..., local scope...]; search after the caller.
-  bool after = caller == nullptr;
-  for (Module* m : global_scope(caller ? caller->ns : 0)) {
-    if (after && lookup_in_module(m, n, v, out)) return true;
-    if (m == caller) after = true;
+  if (!caller) {
+    for (Module* m : global_scope(0))
+      if (lookup_in_module(m, n, v, out)) return true;
+    return false;
   }
-  if (caller)
-    for (Module* m : local_scope(caller)) {
-      if (after && !m->global && lookup_in_module(m, n, v, out)) return true;
-      if (m == caller) after = true;
-    }
-  return false;
+  const Vec<Module*>& list = local_scope(caller);
+  bool after = false, host = false;
+  for (Module* m : list) {
+    if (after && lookup_in_module(m, n, v, out)) return true;
+    after |= m == caller;
+    host |= m->needs_host;
+  }
+  return host && lookup_detail::from_host_for(list, n, v, out);
 }
 
 }  // namespace staticdl

@@ -44,6 +44,7 @@ Status resolve_reference(Module& m, uint32_t i, Definition* out);
 // has no definition, or when an RTLD_DEEPBIND module (whose local scope
 // comes first) is loaded.
 bool lookup_default(const void* caller_addr, const SymName& n, const VersionReq& v, Definition* out);
+// RTLD_NEXT for code in `caller` (nullptr: the program): lookup.cpp.
 bool lookup_next(Module* caller, const SymName& n, const VersionReq& v, Definition* out);
 
 // The scope a module's references search after the global one: the object
