@@ -5,13 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern "C" char** environ;
-
 #include "debug.h"
 #include "deps.h"
 #include "dynamic.h"
 #include "elf_reader.h"
 #include "host.h"
+#include "initfini.h"
 #include "lazy.h"
 #include "mapper.h"
 #include "namespace.h"
@@ -275,38 +274,10 @@ Status relocate_fresh(Module* root, Vec<Module*>& fresh, RelocStats* st) {
 
 // ---- init and fini ----------------------------------------------------------
 
-using InitFn = void (*)(int, char**, char**);
-using FiniFn = void (*)();
-
-// What glibc passes to every initializer: (argc, argv, envp), envp being
-// the environment as it is at the call (glibc passes __environ). Rust's std
-// reads its arguments this way. Captured at startup by the runtime (a
-// glibc host: hybrid.cpp; a static host: init_args.cpp); unknown: 0, {NULL}.
-char* g_no_args[1] = {nullptr};
-struct InitArgs {
-  int argc = 0;
-  char** argv = g_no_args;
-} g_init_args;
-
-void call_init(Module* m) {
-  debug(DebugLibs, "calling init: %s", m->name.c_str());
-  InitArgs& ia = g_init_args;
-  char** envp = environ;
-  if (m->dyn.init) reinterpret_cast<InitFn>(m->dyn.init)(ia.argc, ia.argv, envp);
-  const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.init_array);
-  size_t n = m->dyn.init_arraysz / sizeof(uintptr_t);
-  for (size_t i = 0; i < n; i++)
-    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<InitFn>(a[i])(ia.argc, ia.argv, envp);
-}
-
 void call_fini(Module* m) {
   if (m->fini_done || !m->init_started) return;
   m->fini_done = true;
-  debug(DebugLibs, "calling fini: %s", m->name.c_str());
-  const uintptr_t* a = reinterpret_cast<const uintptr_t*>(m->dyn.fini_array);
-  for (size_t i = m->dyn.fini_arraysz / sizeof(uintptr_t); i-- > 0;)
-    if (a[i] && a[i] != ~uintptr_t(0) && in_exec_segment(*m, a[i])) reinterpret_cast<FiniFn>(a[i])();
-  if (m->dyn.fini) reinterpret_cast<FiniFn>(m->dyn.fini)();
+  call_finalizers(*m);
   if (reg().finalize) reg().finalize(*m);
 }
 
@@ -316,7 +287,7 @@ void run_init(Module* m) {
   m->init_started = true;
   for (Module* d : m->deps) run_init(d);
   if (!reg().init_order.push(m)) { /* fini order then falls back to load order */ }
-  call_init(m);
+  call_initializers(*m);
   m->initialized = true;
 }
 
@@ -583,10 +554,6 @@ Status close_object(Module* h) {
   if (h == g_last_valid_handle) g_last_valid_handle = nullptr;  // its count may reach 0 below
   if (--h->open_count == 0) collect();
   return Status::ok();
-}
-
-void set_init_args(int argc, char** argv, char**) {
-  if (argv) g_init_args = InitArgs{argc, argv};
 }
 
 void pin_module(Module* m) { m->pins++; }

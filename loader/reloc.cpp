@@ -273,7 +273,7 @@ class Relocator {
     size_t ent = rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel);
     for (uint64_t off = 0; off + ent <= size; off += ent) {
       Rel r;
-      plt_index_ = off / ent;
+      if (in_plt_) plt_index_ = off / ent;  // a division only where lazy.h needs the index
       if (rela) {
         const Elf64_Rela* e = reinterpret_cast<const Elf64_Rela*>(addr + off);
         size_t k = defer_all_ ? 0 : relative_run(e, (size - off) / ent);  // deferred slots go one by one

@@ -3,7 +3,8 @@
 // reaches them:
 //   static host (the default): strong aliases dlopen, dlsym, dlclose,
 //     dlerror, dladdr, dlinfo, dl_iterate_phdr and dlvsym replace the
-//     stubs of static musl (dlmopen, which musl lacks, is added). They
+//     stubs of static musl (dlmopen and dladdr1, which musl lacks, are
+//     added). They
 //     must all live in this one object: an archive member that defines
 //     only some of them collides with libc's dlerror object ("duplicate
 //     symbol: dlerror").
